@@ -1,0 +1,72 @@
+package dev.alpharen.arsrv;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The parsed command line: {@code node [--config FILE] [--set key=value ...]} or {@code help}.
+ *
+ * @param help whether usage was asked for
+ * @param configFile the YAML file, if given
+ * @param sets {@code key=value} overrides in order
+ */
+record CommandLine(boolean help, Optional<Path> configFile, List<String> sets) {
+  static final String USAGE = String.join(System.lineSeparator(),
+      "usage: alpha-ren node [--config FILE] [--set key=value ...]",
+      "       alpha-ren help",
+      "  --config FILE      the node's YAML configuration (default: embedded defaults)",
+      "  --set key=value    override one key, e.g. --set http.port=8081 (repeatable)",
+      "Keys, defaults and environment variables: docs/configuration.md");
+
+  CommandLine {
+    sets = List.copyOf(sets);
+  }
+
+  /** @throws IllegalArgumentException saying what is wrong with the arguments */
+  static CommandLine parse(String[] args) {
+    if (args.length == 0) {
+      throw new IllegalArgumentException("missing command; expected 'node' or 'help'");
+    }
+    switch (args[0]) {
+      case "help", "--help", "-h" -> {
+        return new CommandLine(true, Optional.empty(), List.of());
+      }
+      case "node" -> { }
+      default -> throw new IllegalArgumentException("unknown command '" + args[0]
+          + "'; expected 'node' or 'help'");
+    }
+    Optional<Path> config = Optional.empty();
+    List<String> sets = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      String arg = args[i];
+      switch (arg) {
+        case "--config" -> {
+          if (config.isPresent()) {
+            throw new IllegalArgumentException("--config given twice");
+          }
+          config = Optional.of(Path.of(value(args, ++i, arg)));
+        }
+        case "--set" -> sets.add(value(args, ++i, arg));
+        default -> {
+          if (arg.startsWith("--config=")) {
+            config = Optional.of(Path.of(arg.substring("--config=".length())));
+          } else if (arg.startsWith("--set=")) {
+            sets.add(arg.substring("--set=".length()));
+          } else {
+            throw new IllegalArgumentException("unknown argument '" + arg + "'");
+          }
+        }
+      }
+    }
+    return new CommandLine(false, config, sets);
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[i];
+  }
+}

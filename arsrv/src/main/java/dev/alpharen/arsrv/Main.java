@@ -1,0 +1,82 @@
+package dev.alpharen.arsrv;
+
+import dev.alpharen.arsrv.config.ConfigException;
+import dev.alpharen.arsrv.config.ConfigLoader;
+import dev.alpharen.arsrv.config.NodeConfig;
+import dev.alpharen.arsrv.node.Node;
+import dev.alpharen.arsrv.node.StartupException;
+import java.io.PrintStream;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * The node's entry point: parse the command line, load the configuration, start the node, and stop
+ * it on SIGTERM or SIGINT. Exit codes: 0 stopped cleanly, 1 could not start, 2 bad command line or
+ * configuration.
+ */
+public final class Main {
+  static final int EXIT_OK = 0;
+  static final int EXIT_FAILED = 1;
+  static final int EXIT_USAGE = 2;
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.err);
+    if (code != EXIT_OK) {
+      System.exit(code);
+    }
+  }
+
+  static int run(String[] args, PrintStream err) {
+    CommandLine command;
+    try {
+      command = CommandLine.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("alpha-ren: " + e.getMessage());
+      err.println(CommandLine.USAGE);
+      return EXIT_USAGE;
+    }
+    if (command.help()) {
+      err.println(CommandLine.USAGE);
+      return EXIT_OK;
+    }
+
+    NodeConfig config;
+    try {
+      config = new ConfigLoader(System.getenv(), HostName.asNodeId())
+          .load(command.configFile(), command.sets());
+    } catch (ConfigException e) {
+      err.println("alpha-ren: the configuration has " + e.problems().size() + " problem(s):");
+      e.problems().forEach(p -> err.println("  " + p));
+      return EXIT_USAGE;
+    }
+
+    Node node = new Node(config);
+    try {
+      node.start();
+    } catch (StartupException e) {
+      log.error("node {} cannot start: {}", config.node().id(), e.getMessage());
+      return EXIT_FAILED;
+    }
+    stopOnSignal(node, List.of("TERM", "INT"));
+    return EXIT_OK; // the node's non-daemon threads keep the process alive until a signal
+  }
+
+  /** SIGTERM and SIGINT stop the node gracefully, then the process exits with 0. */
+  private static void stopOnSignal(Node node, List<String> signals) {
+    Runnable stop = () -> {
+      log.info("stopping on signal");
+      node.close();
+      log.info("stopped");
+      System.exit(EXIT_OK);
+    };
+    for (String signal : signals) {
+      Signal.handle(new Signal(signal), s -> new Thread(stop, "node-stop").start());
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package dev.alpharen.arsrv.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The whole configuration of a node, as read from one YAML file, the environment and {@code --set}
+ * flags (see {@link ConfigLoader}). Each section is the slice one component gets. Immutable; the
+ * rules that tie values to what is allowed live in {@link #check(Problems)} so that every problem
+ * can be reported at once.
+ */
+public record NodeConfig(
+    NodeSection node,
+    ClusterSection cluster,
+    HttpSection http,
+    BrokerSection broker,
+    ProxySection proxy,
+    DnsSection dns,
+    SecuritySection security) {
+
+  /** The roles a node can play; by default it plays all of them. */
+  public static final List<String> ROLES = List.of("arsrv", "ardpx", "arwadm", "armail", "dns");
+
+  public NodeConfig {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(broker, "broker");
+    Objects.requireNonNull(proxy, "proxy");
+    Objects.requireNonNull(dns, "dns");
+    Objects.requireNonNull(security, "security");
+  }
+
+  /** The embedded defaults: a single-node cluster on 127.0.0.1 with every role. */
+  public static NodeConfig defaults(String nodeId) {
+    return new NodeConfig(
+        new NodeSection(nodeId, "default", "./data", ROLES, Duration.ofSeconds(30)),
+        new ClusterSection("alpha-ren", "127.0.0.1", 5701, new JoinSection(List.of(), false, "")),
+        new HttpSection("127.0.0.1", 8080),
+        new BrokerSection(61616),
+        new ProxySection(8000),
+        new DnsSection(5353),
+        new SecuritySection(""));
+  }
+
+  /** Reports every value that is well-typed but not allowed. */
+  public void check(Problems problems) {
+    problems.dnsLabel("node.id", node.id());
+    problems.dnsLabel("node.lan", node.lan());
+    problems.require("node.dataDir", !node.dataDir().isBlank(), "must not be empty");
+    problems.require("node.roles", !node.roles().isEmpty(),
+        "must name at least one role; allowed: " + String.join(", ", ROLES));
+    for (int i = 0; i < node.roles().size(); i++) {
+      String role = node.roles().get(i);
+      problems.require("node.roles[" + i + "]", ROLES.contains(role),
+          "unknown role '" + role + "'; allowed: " + String.join(", ", ROLES));
+      problems.require("node.roles[" + i + "]", node.roles().indexOf(role) == i,
+          "role '" + role + "' is listed twice");
+    }
+    problems.require("node.shutdownTimeout",
+        !node.shutdownTimeout().isNegative() && !node.shutdownTimeout().isZero()
+            && node.shutdownTimeout().compareTo(Duration.ofHours(1)) <= 0,
+        "must be more than 0 and at most 1h, was " + Durations.format(node.shutdownTimeout()));
+    problems.dnsLabel("cluster.name", cluster.name());
+    problems.require("cluster.host", !cluster.host().isBlank(), "must not be empty");
+    problems.port("cluster.port", cluster.port());
+    for (int i = 0; i < cluster.join().members().size(); i++) {
+      problems.hostPort("cluster.join.members[" + i + "]", cluster.join().members().get(i));
+    }
+    problems.require("http.host", !http.host().isBlank(), "must not be empty");
+    problems.port("http.port", http.port());
+    problems.port("broker.port", broker.port());
+    problems.port("proxy.port", proxy.port());
+    problems.port("dns.port", dns.port());
+    problems.require("security.adminPassword",
+        security.adminPassword().isEmpty() || security.adminPassword().length() >= 8,
+        "must be at least 8 characters, or empty to generate one");
+  }
+
+  /** Whether this node plays the role. */
+  public boolean plays(String role) {
+    return node.roles().contains(role);
+  }
+
+  /** {@code node.*}: who this node is and where it keeps its data. */
+  public record NodeSection(
+      String id, String lan, String dataDir, List<String> roles, Duration shutdownTimeout) {
+    public NodeSection {
+      roles = List.copyOf(roles);
+    }
+  }
+
+  /** {@code cluster.*}: the embedded Hazelcast member. Port 0 picks a free port. */
+  public record ClusterSection(String name, String host, int port, JoinSection join) {}
+
+  /** {@code cluster.join.*}: how the member finds the others. An empty dns means "not used". */
+  public record JoinSection(List<String> members, boolean multicast, String dns) {
+    public JoinSection {
+      members = List.copyOf(members);
+    }
+  }
+
+  /** {@code http.*}: the node's HTTP server (API, health, console, integration endpoints). */
+  public record HttpSection(String host, int port) {}
+
+  /** {@code broker.*}: the embedded message broker's acceptor. */
+  public record BrokerSection(int port) {}
+
+  /** {@code proxy.*}: ARDPX, the reverse proxy. */
+  public record ProxySection(int port) {}
+
+  /** {@code dns.*}: the internal DNS server (UDP and TCP). */
+  public record DnsSection(int port) {}
+
+  /** {@code security.*}: the admin API's credentials. An empty password means "generate one". */
+  public record SecuritySection(String adminPassword) {
+    @Override
+    public String toString() {
+      return "SecuritySection[adminPassword=" + (adminPassword.isEmpty() ? "" : "***") + "]";
+    }
+  }
+}

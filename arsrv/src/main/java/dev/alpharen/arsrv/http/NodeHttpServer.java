@@ -1,0 +1,98 @@
+package dev.alpharen.arsrv.http;
+
+import dev.alpharen.arsrv.node.Readiness;
+import dev.alpharen.arsrv.node.StartupException;
+import dev.alpharen.arwadm.HttpJson;
+import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.server.handlers.PathHandler;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The node's one HTTP server: {@code /health/live}, {@code /health/ready} and the admin API under
+ * {@code /api/v1}, which is mounted once the node has joined its cluster and answers 503 until
+ * then. On shutdown it first refuses new requests, then waits for those in flight. Thread-safe.
+ */
+public final class NodeHttpServer implements AutoCloseable {
+  private final Undertow undertow;
+  private final GracefulShutdownHandler graceful;
+  private final SwitchableHandler api;
+  private final InetSocketAddress address;
+
+  private NodeHttpServer(Undertow undertow, GracefulShutdownHandler graceful, SwitchableHandler api) {
+    this.undertow = undertow;
+    this.graceful = graceful;
+    this.api = api;
+    this.address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+  }
+
+  /** Binds and starts serving; port 0 picks a free port. */
+  public static NodeHttpServer start(String host, int port, Readiness readiness)
+      throws StartupException {
+    SwitchableHandler api = new SwitchableHandler(e -> HttpJson.error(e, 503,
+        "node is starting; retry once /health/ready answers 200"));
+    PathHandler paths = new PathHandler(e -> HttpJson.error(e, 404, "no such resource: "
+        + e.getRequestPath()))
+        .addExactPath("/health/live", e -> HttpJson.send(e, 200, Map.of("status", "live")))
+        .addExactPath("/health/ready", e -> ready(e, readiness))
+        .addPrefixPath("/api/v1", new BlockingHandler(api));
+    GracefulShutdownHandler graceful = new GracefulShutdownHandler(paths);
+    Undertow undertow = Undertow.builder()
+        .addHttpListener(port, host)
+        .setHandler(graceful)
+        .build();
+    try {
+      undertow.start();
+    } catch (RuntimeException e) {
+      if (e.getCause() instanceof BindException) {
+        throw new StartupException("http.port " + port + " on " + host + " is not available ("
+            + e.getCause().getMessage() + "); choose another http.port (0 picks a free port)", e);
+      }
+      throw e;
+    }
+    return new NodeHttpServer(undertow, graceful, api);
+  }
+
+  /** Serves the admin API from now on. */
+  public void mountApi(HttpHandler handler) {
+    api.switchTo(handler);
+  }
+
+  public int port() {
+    return address.getPort();
+  }
+
+  /** {@code http://host:port}, as other nodes and clients reach this server. */
+  public String baseUrl() {
+    return "http://" + address.getHostString() + ":" + address.getPort();
+  }
+
+  /** Refuses new requests with 503 from now on; requests in flight go on. */
+  public void refuseNewRequests() {
+    graceful.shutdown();
+  }
+
+  /** Waits for requests in flight to finish; true if they all did within the timeout. */
+  public boolean awaitInFlight(Duration timeout) throws InterruptedException {
+    return graceful.awaitShutdown(timeout.toMillis());
+  }
+
+  @Override
+  public void close() {
+    undertow.stop();
+  }
+
+  private static void ready(io.undertow.server.HttpServerExchange exchange, Readiness readiness) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    boolean ready = readiness.isReady();
+    body.put("status", ready ? "ready" : "not ready");
+    body.put("checks", readiness.checks());
+    HttpJson.send(exchange, ready ? 200 : 503, body);
+  }
+}

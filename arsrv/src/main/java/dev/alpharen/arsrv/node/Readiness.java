@@ -1,0 +1,34 @@
+package dev.alpharen.arsrv.node;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Whether the node is ready for work: one named check per component, each either ready or not with
+ * a reason. The node is ready only when every check is. Thread-safe.
+ */
+public final class Readiness {
+  private static final String READY = "ready";
+
+  private final Map<String, String> checks = new ConcurrentHashMap<>();
+
+  /** Marks a check not ready, saying why (for example "joining cluster"). */
+  public void notReady(String check, String reason) {
+    checks.put(check, reason);
+  }
+
+  /** Marks a check ready. */
+  public void ready(String check) {
+    checks.put(check, READY);
+  }
+
+  public boolean isReady() {
+    return !checks.isEmpty() && checks.values().stream().allMatch(READY::equals);
+  }
+
+  /** Every check and its state, sorted by name: "ready" or the reason it is not. */
+  public Map<String, String> checks() {
+    return new TreeMap<>(checks);
+  }
+}
