@@ -42,16 +42,11 @@ record CommandLine(boolean help, Optional<Path> configFile, List<String> sets) {
     for (int i = 1; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
-        case "--config" -> {
-          if (config.isPresent()) {
-            throw new IllegalArgumentException("--config given twice");
-          }
-          config = Optional.of(Path.of(value(args, ++i, arg)));
-        }
+        case "--config" -> config = onlyOnce(config, value(args, ++i, arg));
         case "--set" -> sets.add(value(args, ++i, arg));
         default -> {
           if (arg.startsWith("--config=")) {
-            config = Optional.of(Path.of(arg.substring("--config=".length())));
+            config = onlyOnce(config, arg.substring("--config=".length()));
           } else if (arg.startsWith("--set=")) {
             sets.add(arg.substring("--set=".length()));
           } else {
@@ -61,6 +56,13 @@ record CommandLine(boolean help, Optional<Path> configFile, List<String> sets) {
       }
     }
     return new CommandLine(false, config, sets);
+  }
+
+  private static Optional<Path> onlyOnce(Optional<Path> config, String file) {
+    if (config.isPresent()) {
+      throw new IllegalArgumentException("--config given twice");
+    }
+    return Optional.of(Path.of(file));
   }
 
   private static String value(String[] args, int i, String option) {

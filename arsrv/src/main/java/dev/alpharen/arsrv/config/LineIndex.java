@@ -2,6 +2,7 @@ package dev.alpharen.arsrv.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -27,7 +28,10 @@ final class LineIndex {
         if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
           continue;
         }
-        boolean inArray = parser.getParsingContext().inArray();
+        // A mapping or list that is itself a list item opens its own context; the item's index
+        // lives in the parent, so ask the parent whether this token is a list item.
+        JsonStreamContext context = parser.getParsingContext();
+        boolean inArray = t.isStructStart() ? context.getParent().inArray() : context.inArray();
         String path = toPath(parser.getParsingContext().pathAsPointer());
         if (!path.isEmpty() && (t == JsonToken.FIELD_NAME || inArray)) {
           lines.putIfAbsent(path, parser.currentTokenLocation().getLineNr());

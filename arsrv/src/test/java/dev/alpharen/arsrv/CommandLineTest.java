@@ -1,0 +1,83 @@
+package dev.alpharen.arsrv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CommandLineTest {
+  @Test
+  void runsANodeOnEmbeddedDefaultsWithoutOptions() {
+    CommandLine command = CommandLine.parse(new String[] {"node"});
+
+    assertFalse(command.help());
+    assertEquals(Optional.empty(), command.configFile());
+    assertEquals(List.of(), command.sets());
+  }
+
+  @Test
+  void readsConfigFileAndRepeatedSetsInOrder() {
+    CommandLine command = CommandLine.parse(new String[] {
+        "node", "--set", "http.port=8081", "--config", "conf/node.yaml", "--set", "http.port=8082"});
+
+    assertFalse(command.help());
+    assertEquals(Optional.of(Path.of("conf/node.yaml")), command.configFile());
+    assertEquals(List.of("http.port=8081", "http.port=8082"), command.sets());
+  }
+
+  @Test
+  void acceptsOptionsJoinedToTheirValueWithEquals() {
+    CommandLine command = CommandLine.parse(new String[] {
+        "node", "--config=conf/node.yaml", "--set=cluster.join.members=a:1,b:2"});
+
+    assertEquals(Optional.of(Path.of("conf/node.yaml")), command.configFile());
+    assertEquals(List.of("cluster.join.members=a:1,b:2"), command.sets());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"help", "--help", "-h"})
+  void recognisesAskingForHelp(String arg) {
+    assertTrue(CommandLine.parse(new String[] {arg}).help());
+  }
+
+  @Test
+  void usagePointsToTheConfigurationReference() {
+    assertTrue(CommandLine.USAGE.startsWith("usage: alpha-ren node [--config FILE] [--set key=value ...]"),
+        CommandLine.USAGE);
+    assertTrue(CommandLine.USAGE.contains("docs/configuration.md"), CommandLine.USAGE);
+  }
+
+  @Test
+  void rejectsUnknownArgumentNamingIt() {
+    assertEquals("unknown argument '--verbose'", rejection("node", "--verbose"));
+  }
+
+  @Test
+  void rejectsOptionWithoutValue() {
+    assertEquals("--config needs a value", rejection("node", "--config"));
+    assertEquals("--set needs a value", rejection("node", "--set", "a=1", "--set"));
+  }
+
+  @Test
+  void rejectsConfigGivenTwice() {
+    assertEquals("--config given twice", rejection("node", "--config", "a.yaml", "--config", "b.yaml"));
+    assertEquals("--config given twice", rejection("node", "--config", "a.yaml", "--config=b.yaml"));
+  }
+
+  @Test
+  void rejectsMissingOrUnknownCommandNamingTheCommands() {
+    assertEquals("missing command; expected 'node' or 'help'", rejection());
+    assertEquals("unknown command 'start'; expected 'node' or 'help'", rejection("start"));
+  }
+
+  private static String rejection(String... args) {
+    return assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(args)).getMessage();
+  }
+}
