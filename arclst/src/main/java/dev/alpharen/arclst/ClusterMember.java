@@ -36,7 +36,7 @@ public final class ClusterMember implements ClusterView, AutoCloseable {
       "hazelcast.logging.type", "slf4j",
       "hazelcast.shutdownhook.enabled", "false",
       "hazelcast.socket.bind.any", "false",
-      "hazelcast.wait.seconds.before.join", "1");
+      "hazelcast.wait.seconds.before.join", "0");
 
   private final HazelcastInstance hazelcast;
   private final String clusterName;

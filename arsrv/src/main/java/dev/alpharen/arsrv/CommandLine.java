@@ -6,13 +6,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The parsed command line: {@code node [--config FILE] [--set key=value ...]} or {@code help}.
+ * The parsed command line: {@code node [--config FILE] [--set key=value ...]}, {@code help}, or
+ * {@code train} (used by bin/alpha-ren to build the class-data archive; not for people).
  *
- * @param help whether usage was asked for
+ * @param command what to do
  * @param configFile the YAML file, if given
  * @param sets {@code key=value} overrides in order
  */
-record CommandLine(boolean help, Optional<Path> configFile, List<String> sets) {
+record CommandLine(Command command, Optional<Path> configFile, List<String> sets) {
+  /** The commands the distribution understands. */
+  enum Command { NODE, HELP, TRAIN }
+
   static final String USAGE = String.join(System.lineSeparator(),
       "usage: alpha-ren node [--config FILE] [--set key=value ...]",
       "       alpha-ren help",
@@ -24,6 +28,10 @@ record CommandLine(boolean help, Optional<Path> configFile, List<String> sets) {
     sets = List.copyOf(sets);
   }
 
+  boolean help() {
+    return command == Command.HELP;
+  }
+
   /** @throws IllegalArgumentException saying what is wrong with the arguments */
   static CommandLine parse(String[] args) {
     if (args.length == 0) {
@@ -31,7 +39,10 @@ record CommandLine(boolean help, Optional<Path> configFile, List<String> sets) {
     }
     switch (args[0]) {
       case "help", "--help", "-h" -> {
-        return new CommandLine(true, Optional.empty(), List.of());
+        return new CommandLine(Command.HELP, Optional.empty(), List.of());
+      }
+      case "train" -> {
+        return new CommandLine(Command.TRAIN, Optional.empty(), List.of());
       }
       case "node" -> { }
       default -> throw new IllegalArgumentException("unknown command '" + args[0]
@@ -55,7 +66,7 @@ record CommandLine(boolean help, Optional<Path> configFile, List<String> sets) {
         }
       }
     }
-    return new CommandLine(false, config, sets);
+    return new CommandLine(Command.NODE, config, sets);
   }
 
   private static Optional<Path> onlyOnce(Optional<Path> config, String file) {

@@ -45,6 +45,9 @@ public final class Main {
       err.println(CommandLine.USAGE);
       return EXIT_OK;
     }
+    if (command.command() == CommandLine.Command.TRAIN) {
+      return ClassDataTraining.run() ? EXIT_OK : EXIT_FAILED;
+    }
 
     NodeConfig config;
     try {

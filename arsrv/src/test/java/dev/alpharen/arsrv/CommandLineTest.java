@@ -17,7 +17,7 @@ class CommandLineTest {
   void runsANodeOnEmbeddedDefaultsWithoutOptions() {
     CommandLine command = CommandLine.parse(new String[] {"node"});
 
-    assertFalse(command.help());
+    assertEquals(CommandLine.Command.NODE, command.command());
     assertEquals(Optional.empty(), command.configFile());
     assertEquals(List.of(), command.sets());
   }
@@ -27,7 +27,7 @@ class CommandLineTest {
     CommandLine command = CommandLine.parse(new String[] {
         "node", "--set", "http.port=8081", "--config", "conf/node.yaml", "--set", "http.port=8082"});
 
-    assertFalse(command.help());
+    assertEquals(CommandLine.Command.NODE, command.command());
     assertEquals(Optional.of(Path.of("conf/node.yaml")), command.configFile());
     assertEquals(List.of("http.port=8081", "http.port=8082"), command.sets());
   }
@@ -63,6 +63,11 @@ class CommandLineTest {
   void rejectsOptionWithoutValue() {
     assertEquals("--config needs a value", rejection("node", "--config"));
     assertEquals("--set needs a value", rejection("node", "--set", "a=1", "--set"));
+  }
+
+  @Test
+  void recognisesTheClassDataTrainingCommand() {
+    assertEquals(CommandLine.Command.TRAIN, CommandLine.parse(new String[] {"train"}).command());
   }
 
   @Test
