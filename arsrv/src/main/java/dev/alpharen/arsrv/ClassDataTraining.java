@@ -42,8 +42,8 @@ final class ClassDataTraining {
       NodeConfig config = new ConfigLoader(Map.of(), "training").load(Optional.empty(), List.of(
           "node.dataDir=" + dir, "http.port=0", "cluster.port=0",
           "security.adminPassword=" + PASSWORD, "cluster.name=training-" + ProcessHandle.current().pid()));
-      Node node = new Node(config);
-      node.start();
+      Node node = new Node(config, Main.version());
+      node.start(() -> { });
       try {
         String base = NodeReport.read(dir).http();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

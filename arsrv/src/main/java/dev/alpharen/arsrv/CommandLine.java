@@ -19,9 +19,14 @@ record CommandLine(Command command, Optional<Path> configFile, List<String> sets
 
   static final String USAGE = String.join(System.lineSeparator(),
       "usage: alpha-ren node [--config FILE] [--set key=value ...]",
+      "       alpha-ren drain NODE [--url URL] [--data DIR]",
       "       alpha-ren help",
       "  --config FILE      the node's YAML configuration (default: embedded defaults)",
       "  --set key=value    override one key, e.g. --set http.port=8081 (repeatable)",
+      "  drain NODE         take a node out of service with no failed request; it leaves the",
+      "                     cluster and exits (asks the node of --data DIR, default ./data,",
+      "                     or --url URL; password from ALPHAREN_SECURITY_ADMINPASSWORD or",
+      "                     DIR/initial-admin-password)",
       "Keys, defaults and environment variables: docs/configuration.md");
 
   CommandLine {
@@ -35,7 +40,7 @@ record CommandLine(Command command, Optional<Path> configFile, List<String> sets
   /** @throws IllegalArgumentException saying what is wrong with the arguments */
   static CommandLine parse(String[] args) {
     if (args.length == 0) {
-      throw new IllegalArgumentException("missing command; expected 'node' or 'help'");
+      throw new IllegalArgumentException("missing command; expected 'node', 'drain' or 'help'");
     }
     switch (args[0]) {
       case "help", "--help", "-h" -> {
@@ -46,7 +51,7 @@ record CommandLine(Command command, Optional<Path> configFile, List<String> sets
       }
       case "node" -> { }
       default -> throw new IllegalArgumentException("unknown command '" + args[0]
-          + "'; expected 'node' or 'help'");
+          + "'; expected 'node', 'drain' or 'help'");
     }
     Optional<Path> config = Optional.empty();
     List<String> sets = new ArrayList<>();

@@ -33,6 +33,9 @@ public final class Main {
   }
 
   static int run(String[] args, PrintStream err) {
+    if (args.length > 0 && args[0].equals("drain")) {
+      return AdminClient.run(args, System.getenv(), System.out, err);
+    }
     CommandLine command;
     try {
       command = CommandLine.parse(args);
@@ -59,27 +62,30 @@ public final class Main {
       return EXIT_USAGE;
     }
 
-    Node node = new Node(config);
+    Node node = new Node(config, version());
+    Runnable stop = () -> {
+      node.close();
+      log.info("node {} stopped", config.node().id());
+      System.exit(EXIT_OK);
+    };
     try {
-      node.start();
+      node.start(stop);
     } catch (StartupException e) {
       log.error("node {} cannot start: {}", config.node().id(), e.getMessage());
       return EXIT_FAILED;
     }
-    stopOnSignal(node, List.of("TERM", "INT"));
-    return EXIT_OK; // the node's non-daemon threads keep the process alive until a signal
+    for (String signal : List.of("TERM", "INT")) {
+      Signal.handle(new Signal(signal), s -> {
+        log.info("node {} stopping on SIG{}", config.node().id(), signal);
+        new Thread(stop, "node-stop").start();
+      });
+    }
+    return EXIT_OK; // the node's non-daemon threads keep the process alive until it stops
   }
 
-  /** SIGTERM and SIGINT stop the node gracefully, then the process exits with 0. */
-  private static void stopOnSignal(Node node, List<String> signals) {
-    Runnable stop = () -> {
-      log.info("stopping on signal");
-      node.close();
-      log.info("stopped");
-      System.exit(EXIT_OK);
-    };
-    for (String signal : signals) {
-      Signal.handle(new Signal(signal), s -> new Thread(stop, "node-stop").start());
-    }
+  /** The version in the distribution's manifest, or "dev" when run from classes. */
+  static String version() {
+    String version = Main.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
   }
 }

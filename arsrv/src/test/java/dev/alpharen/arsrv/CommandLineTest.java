@@ -78,8 +78,8 @@ class CommandLineTest {
 
   @Test
   void rejectsMissingOrUnknownCommandNamingTheCommands() {
-    assertEquals("missing command; expected 'node' or 'help'", rejection());
-    assertEquals("unknown command 'start'; expected 'node' or 'help'", rejection("start"));
+    assertEquals("missing command; expected 'node', 'drain' or 'help'", rejection());
+    assertEquals("unknown command 'start'; expected 'node', 'drain' or 'help'", rejection("start"));
   }
 
   private static String rejection(String... args) {

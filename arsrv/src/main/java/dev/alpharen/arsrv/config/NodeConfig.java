@@ -35,7 +35,8 @@ public record NodeConfig(
   /** The embedded defaults: a single-node cluster on 127.0.0.1 with every role. */
   public static NodeConfig defaults(String nodeId) {
     return new NodeConfig(
-        new NodeSection(nodeId, "default", "./data", ROLES, Duration.ofSeconds(30)),
+        new NodeSection(nodeId, "default", "./data", ROLES, Duration.ofSeconds(30),
+            Duration.ofSeconds(5)),
         new ClusterSection("alpha-ren", "127.0.0.1", 5701, new JoinSection(List.of(), false, "")),
         new HttpSection("127.0.0.1", 8080),
         new BrokerSection(61616),
@@ -62,6 +63,9 @@ public record NodeConfig(
         !node.shutdownTimeout().isNegative() && !node.shutdownTimeout().isZero()
             && node.shutdownTimeout().compareTo(Duration.ofHours(1)) <= 0,
         "must be more than 0 and at most 1h, was " + Durations.format(node.shutdownTimeout()));
+    problems.require("node.drainGrace",
+        !node.drainGrace().isNegative() && node.drainGrace().compareTo(Duration.ofMinutes(10)) <= 0,
+        "must be from 0 to 10m, was " + Durations.format(node.drainGrace()));
     problems.dnsLabel("cluster.name", cluster.name());
     problems.require("cluster.host", !cluster.host().isBlank(), "must not be empty");
     problems.port("cluster.port", cluster.port());
@@ -83,9 +87,12 @@ public record NodeConfig(
     return node.roles().contains(role);
   }
 
-  /** {@code node.*}: who this node is and where it keeps its data. */
-  public record NodeSection(
-      String id, String lan, String dataDir, List<String> roles, Duration shutdownTimeout) {
+  /**
+   * {@code node.*}: who this node is, where it keeps its data, and how it stops: a drained node
+   * keeps serving for {@code drainGrace} after turning not-ready, so that callers notice first.
+   */
+  public record NodeSection(String id, String lan, String dataDir, List<String> roles,
+      Duration shutdownTimeout, Duration drainGrace) {
     public NodeSection {
       roles = List.copyOf(roles);
     }

@@ -3,6 +3,10 @@ package dev.alpharen.arsrv.node;
 import dev.alpharen.arclst.ClusterMember;
 import dev.alpharen.arclst.JoinSettings;
 import dev.alpharen.arclst.MemberSettings;
+import dev.alpharen.arclst.NodeDescriptor;
+import dev.alpharen.arclst.NodeDirectory;
+import dev.alpharen.arclst.NodePorts;
+import dev.alpharen.arclst.NodeStatus;
 import dev.alpharen.arsrv.config.NodeConfig;
 import dev.alpharen.arsrv.http.NodeHttpServer;
 import dev.alpharen.arwadm.AdminApi;
@@ -19,25 +23,36 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One ALPHA-REN node: starts its components in dependency order (data directory lock, HTTP server,
- * cluster member, admin API) and stops them in reverse. Not thread-safe: one thread starts it,
- * one closes it.
+ * cluster member, node directory, admin API) and stops them in reverse. Not thread-safe: one thread
+ * starts it, one closes it (closing twice is harmless).
  */
 public final class Node implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
   private final NodeConfig config;
   private final Path dataDir;
+  private final String version;
   private final Readiness readiness = new Readiness();
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private NodeHttpServer http;
+  private NodeDirectory directory;
 
-  public Node(NodeConfig config) {
+  /**
+   * @param config the node's configuration
+   * @param version the software version the node reports
+   */
+  public Node(NodeConfig config, String version) {
     this.config = config;
     this.dataDir = Path.of(config.node().dataDir()).toAbsolutePath().normalize();
+    this.version = version;
   }
 
-  /** Starts every component; on failure, stops what had started and throws. */
-  public void start() throws StartupException {
+  /**
+   * Starts every component; on failure, stops what had started and throws.
+   *
+   * @param onDrained run once a drain of this node has finished and it should exit
+   */
+  public void start(Runnable onDrained) throws StartupException {
     long startNanos = System.nanoTime();
     try {
       started.push(DataDirLock.acquire(dataDir));
@@ -47,8 +62,19 @@ public final class Node implements AutoCloseable {
       started.push(http);
       ClusterMember cluster = startClusterMember();
       started.push(cluster);
+      directory = NodeDirectory.publish(cluster.hazelcast(), config.cluster().name(),
+          descriptor(NodeStatus.JOINING));
+      started.push(directory);
+      http.mountApi(new BasicAuthHandler(new AdminApi(directory), "admin", adminPassword));
+      Drain drain = new Drain(directory, readiness, config.node().drainGrace(), onDrained);
+      started.push(drain);
+      directory.onCommand(command -> {
+        if (NodeDirectory.DRAIN.equals(command)) {
+          drain.begin();
+        }
+      });
+      directory.setStatus(NodeStatus.ACTIVE);
       readiness.ready("cluster");
-      http.mountApi(new BasicAuthHandler(new AdminApi(cluster), "admin", adminPassword));
       String clusterAddress = config.cluster().host() + ":"
           + cluster.hazelcast().getCluster().getLocalMember().getAddress().getPort();
       new NodeReport(config.node().id(), ProcessHandle.current().pid(), http.baseUrl(),
@@ -57,7 +83,7 @@ public final class Node implements AutoCloseable {
               + " cluster '{}' at {} with {} member(s), data {}",
           config.node().id(), (System.nanoTime() - startNanos) / 1_000_000, http.baseUrl(),
           http.baseUrl(), http.baseUrl(), config.cluster().name(), clusterAddress,
-          cluster.snapshot().members().size(), dataDir);
+          directory.snapshot().members().size(), dataDir);
     } catch (StartupException | RuntimeException | IOException e) {
       close();
       if (e instanceof StartupException s) {
@@ -82,6 +108,20 @@ public final class Node implements AutoCloseable {
     }
   }
 
+  private NodeDescriptor descriptor(NodeStatus status) {
+    // Services this build runs; the broker, proxy and DNS ports join as those roles land.
+    NodePorts ports = new NodePorts(http.port(), 0, 0, 0);
+    return new NodeDescriptor(config.node().id(), config.node().lan(), config.node().roles(),
+        advertisedHost(), ports, version,
+        ProcessHandle.current().info().startInstant().orElse(Instant.now()), status);
+  }
+
+  /** The address others use: the HTTP host, unless it is a wildcard; then the cluster host. */
+  private String advertisedHost() {
+    String host = config.http().host();
+    return host.equals("0.0.0.0") || host.equals("::") ? config.cluster().host() : host;
+  }
+
   public Readiness readiness() {
     return readiness;
   }
@@ -93,6 +133,13 @@ public final class Node implements AutoCloseable {
   @Override
   public void close() {
     readiness.notReady("node", "shutting down");
+    if (directory != null) {
+      try {
+        directory.setStatus(NodeStatus.LEAVING);
+      } catch (RuntimeException e) {
+        log.debug("could not publish LEAVING: {}", e.toString());
+      }
+    }
     Duration timeout = config.node().shutdownTimeout();
     if (http != null) {
       http.refuseNewRequests();

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
   private static final String ALL_KEYS = "node.id, node.lan, node.dataDir, node.roles,"
-      + " node.shutdownTimeout, cluster.name, cluster.host, cluster.port, cluster.join.members,"
+      + " node.shutdownTimeout, node.drainGrace, cluster.name, cluster.host, cluster.port, cluster.join.members,"
       + " cluster.join.multicast, cluster.join.dns, http.host, http.port, broker.port,"
       + " proxy.port, dns.port, security.adminPassword";
 
@@ -92,7 +92,7 @@ class ConfigLoaderTest {
 
     assertEquals(new NodeConfig(
         new NodeConfig.NodeSection("edge-1", "lab", "/var/lib/alpha-ren",
-            List.of("arsrv", "arwadm"), Duration.ofMinutes(2)),
+            List.of("arsrv", "arwadm"), Duration.ofMinutes(2), Duration.ofSeconds(5)),
         new NodeConfig.ClusterSection("prod", "10.0.0.5", 5801,
             new NodeConfig.JoinSection(List.of("10.0.0.6:5801", "10.0.0.7:5801"), false, "")),
         new NodeConfig.HttpSection("0.0.0.0", 9090),

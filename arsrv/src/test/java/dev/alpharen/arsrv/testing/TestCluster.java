@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * N real node processes forming one cluster on 127.0.0.1 with free ports and their own data
  * directories under {@code target/it-nodes/<cluster>/}, where each node's log stays for diagnosis.
  * Every node lists every other node's cluster port as a seed. Closing kills whatever still runs;
- * a JVM shutdown hook does the same if the test run dies. Not thread-safe.
+ * a JVM shutdown hook does the same if the test run dies. Driven by one test thread; {@link
+ * #nodes()} may be read from others (load generators).
  */
 public final class TestCluster implements AutoCloseable {
   private static final AtomicInteger CLUSTERS = new AtomicInteger();
@@ -27,7 +28,7 @@ public final class TestCluster implements AutoCloseable {
   private final Path root;
   private final List<String> sets;
   private final List<Integer> ports = new ArrayList<>();
-  private final List<TestNode> nodes = new ArrayList<>();
+  private final List<TestNode> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Thread reaper = new Thread(this::destroyAll, "test-cluster-reaper");
 
   private TestCluster(String name, Path root, List<String> sets) {

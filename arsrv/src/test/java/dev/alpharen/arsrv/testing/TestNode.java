@@ -42,8 +42,8 @@ public final class TestNode {
   private final int clusterPort;
   private final Path config;
   private final List<String> sets;
-  private Process process;
-  private String httpUrl;
+  private volatile Process process;
+  private volatile String httpUrl;
 
   TestNode(String id, Path dir, int clusterPort, Path config, List<String> sets) {
     this.id = id;
@@ -111,6 +111,14 @@ public final class TestNode {
     requireAlive();
     process.destroy();
     return waitForExit(Duration.ofSeconds(30));
+  }
+
+  /** Waits for the process to end by itself (for example after a drain); returns its exit code. */
+  public int awaitExit(Duration timeout) {
+    if (process == null) {
+      throw new IllegalStateException("node " + id + " was never started");
+    }
+    return waitForExit(timeout);
   }
 
   /** Sends SIGKILL ({@code kill -9}) and waits for the process to be gone. */
