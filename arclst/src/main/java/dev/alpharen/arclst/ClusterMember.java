@@ -21,10 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's embedded Hazelcast member: starts it from {@link MemberSettings}, publishes the node's
- * identity as member attributes, and answers who is in the cluster. Thread-safe.
+ * The node's embedded Hazelcast member: starts it from {@link MemberSettings} and publishes the
+ * node's identity as member attributes; {@link NodeDirectory} answers who is in the cluster.
+ * Thread-safe.
  */
-public final class ClusterMember implements ClusterView, AutoCloseable {
+public final class ClusterMember implements AutoCloseable {
   /** Member attribute holding the node id. */
   public static final String ATTR_NODE_ID = "alpharen.node.id";
   /** Member attribute holding the base URL of the node's HTTP server. */
@@ -147,21 +148,6 @@ public final class ClusterMember implements ClusterView, AutoCloseable {
     } catch (UnknownHostException e) {
       return false; // Hazelcast reports the unusable host when it binds
     }
-  }
-
-  @Override
-  public ClusterSnapshot snapshot() {
-    Member local = hazelcast.getCluster().getLocalMember();
-    List<MemberInfo> members = new ArrayList<>();
-    for (Member m : hazelcast.getCluster().getMembers()) {
-      members.add(new MemberInfo(
-          attribute(m, ATTR_NODE_ID, m.getUuid().toString()),
-          m.getAddress().getHost() + ":" + m.getAddress().getPort(),
-          attribute(m, ATTR_HTTP, ""),
-          m.getUuid().equals(local.getUuid())));
-    }
-    String coordinator = members.isEmpty() ? "" : members.get(0).id();
-    return new ClusterSnapshot(clusterName, coordinator, members);
   }
 
   /** Whether the member is running and part of a cluster. */

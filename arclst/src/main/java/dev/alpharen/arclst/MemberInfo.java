@@ -16,9 +16,9 @@ public record MemberInfo(String address, boolean local, NodeDescriptor node) {
    * A member known only from Hazelcast's membership, before its descriptor has arrived: shown as
    * joining, with what its member attributes say.
    */
-  public MemberInfo(String id, String address, String http, boolean local) {
-    this(address, local, new NodeDescriptor(id, "", List.of(), hostOf(http), new NodePorts(
-        portOf(http), 0, 0, 0), "", Instant.EPOCH, NodeStatus.JOINING));
+  public static MemberInfo joining(String id, String address, String http, boolean local) {
+    return new MemberInfo(address, local, new NodeDescriptor(id, "", List.of(), hostOf(http),
+        new NodePorts(portOf(http), 0, 0, 0), "", Instant.EPOCH, NodeStatus.JOINING));
   }
 
   public String id() {

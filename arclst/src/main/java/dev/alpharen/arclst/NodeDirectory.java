@@ -9,6 +9,7 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import com.hazelcast.topic.ITopic;
 import java.io.Serializable;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,9 +45,12 @@ public final class NodeDirectory implements ClusterView, AutoCloseable {
   private final List<Consumer<String>> commandHandlers = new CopyOnWriteArrayList<>();
   private final UUID membershipListener;
   private final UUID commandListener;
+  private final ClusterEvents events;
 
-  private NodeDirectory(HazelcastInstance hazelcast, String clusterName, NodeDescriptor self) {
+  private NodeDirectory(HazelcastInstance hazelcast, String clusterName, NodeDescriptor self,
+      ClusterEvents events) {
     this.hazelcast = hazelcast;
+    this.events = events;
     this.clusterName = clusterName;
     this.nodes = hazelcast.getReplicatedMap(MAP);
     this.commands = hazelcast.getTopic(COMMANDS);
@@ -61,10 +65,15 @@ public final class NodeDirectory implements ClusterView, AutoCloseable {
     });
   }
 
-  /** Publishes this node's descriptor and starts following the cluster. */
+  /**
+   * Publishes this node's descriptor and starts following the cluster.
+   *
+   * @param events where status changes (this node's) and joins and leaves (as the coordinator
+   *     sees them) are announced
+   */
   public static NodeDirectory publish(HazelcastInstance hazelcast, String clusterName,
-      NodeDescriptor self) {
-    NodeDirectory directory = new NodeDirectory(hazelcast, clusterName, self);
+      NodeDescriptor self, ClusterEvents events) {
+    NodeDirectory directory = new NodeDirectory(hazelcast, clusterName, self, events);
     directory.nodes.put(directory.localKey(), self);
     return directory;
   }
@@ -80,6 +89,8 @@ public final class NodeDirectory implements ClusterView, AutoCloseable {
     nodes.put(localKey(), self.get());
     if (previous.status() != status) {
       log.info("node {} is now {} (was {})", previous.id(), status, previous.status());
+      events.publish(new ClusterEvent.StatusChanged(Instant.now(), previous.id(),
+          previous.status().name(), status.name()));
     }
   }
 
@@ -93,7 +104,7 @@ public final class NodeDirectory implements ClusterView, AutoCloseable {
       NodeDescriptor descriptor = isLocal ? self.get() : nodes.get(m.getUuid().toString());
       members.add(descriptor != null
           ? new MemberInfo(address, isLocal, descriptor)
-          : new MemberInfo(attribute(m, ClusterMember.ATTR_NODE_ID, m.getUuid().toString()),
+          : MemberInfo.joining(attribute(m, ClusterMember.ATTR_NODE_ID, m.getUuid().toString()),
               address, attribute(m, ClusterMember.ATTR_HTTP, ""), isLocal));
     }
     return new ClusterSnapshot(clusterName, members.isEmpty() ? "" : members.get(0).id(), members);
@@ -193,7 +204,11 @@ public final class NodeDirectory implements ClusterView, AutoCloseable {
   private final class Janitor implements MembershipListener {
     @Override
     public void memberAdded(MembershipEvent event) {
-      // the new member publishes its own descriptor
+      if (event.getMembers().iterator().next().localMember()) {
+        events.publish(new ClusterEvent.MemberJoined(Instant.now(),
+            attribute(event.getMember(), ClusterMember.ATTR_NODE_ID, event.getMember().getUuid()
+                .toString())));
+      }
     }
 
     @Override
@@ -204,6 +219,7 @@ public final class NodeDirectory implements ClusterView, AutoCloseable {
         String id = gone != null ? gone.id() : event.getMember().getAttribute(ClusterMember.ATTR_NODE_ID);
         if (id != null) {
           hazelcast.getMap(DRAINS).remove(id);
+          events.publish(new ClusterEvent.MemberLeft(Instant.now(), id));
         }
       }
     }

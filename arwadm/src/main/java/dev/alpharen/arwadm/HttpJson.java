@@ -26,6 +26,19 @@ public final class HttpJson {
     exchange.getResponseSender().send(json);
   }
 
+  /** A JSON object with its fields in the given order: {@code object("name", n, "version", v)}. */
+  public static Map<String, Object> object(Object... keysAndValues) {
+    if (keysAndValues.length % 2 != 0) {
+      throw new IllegalArgumentException("keys and values must come in pairs, got "
+          + keysAndValues.length + " items");
+    }
+    Map<String, Object> json = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      json.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return json;
+  }
+
   /** Sends {@code {"error": message}} with the given status. */
   public static void error(HttpServerExchange exchange, int status, String message) {
     send(exchange, status, Map.of("error", message));

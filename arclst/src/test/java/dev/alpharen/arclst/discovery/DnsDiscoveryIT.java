@@ -98,7 +98,8 @@ final class DnsDiscoveryIT {
 
   private static Set<String> ids(ClusterMember member) {
     Set<String> ids = new TreeSet<>();
-    member.snapshot().members().forEach(m -> ids.add(m.id()));
+    member.hazelcast().getCluster().getMembers()
+        .forEach(m -> ids.add(m.getAttribute(ClusterMember.ATTR_NODE_ID)));
     return ids;
   }
 }

@@ -37,7 +37,7 @@ public record NodeConfig(
     return new NodeConfig(
         new NodeSection(nodeId, "default", "./data", ROLES, Duration.ofSeconds(30),
             Duration.ofSeconds(5)),
-        new ClusterSection("alpha-ren", "127.0.0.1", 5701, new JoinSection(List.of(), false, "")),
+        new ClusterSection("alpha-ren", "127.0.0.1", 5701, new JoinSection(List.of(), false, "", "")),
         new HttpSection("127.0.0.1", 8080),
         new BrokerSection(61616),
         new ProxySection(8000),
@@ -72,6 +72,9 @@ public record NodeConfig(
     for (int i = 0; i < cluster.join().members().size(); i++) {
       problems.hostPort("cluster.join.members[" + i + "]", cluster.join().members().get(i));
     }
+    if (!cluster.join().dnsServer().isEmpty()) {
+      problems.hostPort("cluster.join.dnsServer", cluster.join().dnsServer());
+    }
     problems.require("http.host", !http.host().isBlank(), "must not be empty");
     problems.port("http.port", http.port());
     problems.port("broker.port", broker.port());
@@ -101,8 +104,11 @@ public record NodeConfig(
   /** {@code cluster.*}: the embedded Hazelcast member. Port 0 picks a free port. */
   public record ClusterSection(String name, String host, int port, JoinSection join) {}
 
-  /** {@code cluster.join.*}: how the member finds the others. An empty dns means "not used". */
-  public record JoinSection(List<String> members, boolean multicast, String dns) {
+  /**
+   * {@code cluster.join.*}: how the member finds the others. An empty {@code dns} means "no SRV
+   * name"; an empty {@code dnsServer} means "the system's resolver".
+   */
+  public record JoinSection(List<String> members, boolean multicast, String dns, String dnsServer) {
     public JoinSection {
       members = List.copyOf(members);
     }

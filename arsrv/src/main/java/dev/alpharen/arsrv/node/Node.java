@@ -1,6 +1,11 @@
 package dev.alpharen.arsrv.node;
 
+import com.hazelcast.core.HazelcastInstance;
+import dev.alpharen.arclst.ClusterEvents;
 import dev.alpharen.arclst.ClusterMember;
+import dev.alpharen.arclst.ClusterVariables;
+import dev.alpharen.arclst.NodeVariables;
+import dev.alpharen.arclst.VersionedRegistry;
 import dev.alpharen.arclst.JoinSettings;
 import dev.alpharen.arclst.MemberSettings;
 import dev.alpharen.arclst.NodeDescriptor;
@@ -13,11 +18,17 @@ import dev.alpharen.arwadm.AdminApi;
 import dev.alpharen.arwadm.BasicAuthHandler;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +45,12 @@ public final class Node implements AutoCloseable {
   private final String version;
   private final Readiness readiness = new Readiness();
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+      r -> {
+        Thread t = new Thread(r, "node-housekeeping");
+        t.setDaemon(true);
+        return t;
+      });
   private NodeHttpServer http;
   private NodeDirectory directory;
 
@@ -62,10 +79,22 @@ public final class Node implements AutoCloseable {
       started.push(http);
       ClusterMember cluster = startClusterMember();
       started.push(cluster);
-      directory = NodeDirectory.publish(cluster.hazelcast(), config.cluster().name(),
-          descriptor(NodeStatus.JOINING));
+      HazelcastInstance hz = cluster.hazelcast();
+      started.push(SeedGate.open(hz, readiness, otherSeeds(hz), config.cluster().join().dns(),
+          config.cluster().name()));
+      ClusterEvents events = new ClusterEvents(hz);
+      started.push(events);
+      directory = NodeDirectory.publish(hz, config.cluster().name(),
+          descriptor(NodeStatus.JOINING), events);
       started.push(directory);
-      http.mountApi(new BasicAuthHandler(new AdminApi(directory), "admin", adminPassword));
+      VersionedRegistry configEntries = VersionedRegistry.open(hz, "config",
+          dataDir.resolve("state"), Clock.systemUTC());
+      started.push(configEntries);
+      int restored = configEntries.restoreFromDisk();
+      NodeVariables nodeVariables = new NodeVariables(Clock.systemUTC());
+      housekeeping.scheduleWithFixedDelay(nodeVariables::runOnce, 5, 5, TimeUnit.SECONDS);
+      http.mountApi(new BasicAuthHandler(new AdminApi(directory, configEntries, events,
+          new ClusterVariables(hz), nodeVariables), "admin", adminPassword));
       Drain drain = new Drain(directory, readiness, config.node().drainGrace(), onDrained);
       started.push(drain);
       directory.onCommand(command -> {
@@ -79,9 +108,14 @@ public final class Node implements AutoCloseable {
           + cluster.hazelcast().getCluster().getLocalMember().getAddress().getPort();
       new NodeReport(config.node().id(), ProcessHandle.current().pid(), http.baseUrl(),
           clusterAddress, Instant.now()).write(dataDir);
-      log.info("node {} ready in {} ms: http {} (api {}/api/v1, health {}/health/ready),"
+      if (restored > 0) {
+        log.info("node {} restored {} configuration entr{} from its disk copy into the cluster",
+            config.node().id(), restored, restored == 1 ? "y" : "ies");
+      }
+      log.info("node {} {} in {} ms: http {} (api {}/api/v1, health {}/health/ready),"
               + " cluster '{}' at {} with {} member(s), data {}",
-          config.node().id(), (System.nanoTime() - startNanos) / 1_000_000, http.baseUrl(),
+          config.node().id(), readiness.isReady() ? "ready" : "started, not ready ("
+              + readiness.checks() + "),", (System.nanoTime() - startNanos) / 1_000_000, http.baseUrl(),
           http.baseUrl(), http.baseUrl(), config.cluster().name(), clusterAddress,
           directory.snapshot().members().size(), dataDir);
     } catch (StartupException | RuntimeException | IOException e) {
@@ -97,7 +131,8 @@ public final class Node implements AutoCloseable {
     NodeConfig.ClusterSection c = config.cluster();
     int port = Ports.resolve(c.host(), c.port(), "cluster.port");
     MemberSettings settings = new MemberSettings(c.name(), c.host(), port,
-        new JoinSettings(c.join().members(), c.join().multicast(), c.join().dns()),
+        new JoinSettings(c.join().members(), c.join().multicast(), c.join().dns(),
+            c.join().dnsServer()),
         Map.of(ClusterMember.ATTR_NODE_ID, config.node().id(), ClusterMember.ATTR_HTTP,
             http.baseUrl()),
         Map.of());
@@ -106,6 +141,14 @@ public final class Node implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new StartupException(e.getMessage(), e);
     }
+  }
+
+  /** The configured static seeds other than this member's own address. */
+  private List<String> otherSeeds(HazelcastInstance hz) {
+    int port = hz.getCluster().getLocalMember().getAddress().getPort();
+    Set<String> self = Set.of(config.cluster().host() + ":" + port, "localhost:" + port);
+    return config.cluster().join().multicast() ? List.of()
+        : config.cluster().join().members().stream().filter(m -> !self.contains(m)).toList();
   }
 
   private NodeDescriptor descriptor(NodeStatus status) {
@@ -157,6 +200,7 @@ public final class Node implements AutoCloseable {
     } catch (IOException e) {
       log.warn("node {}: could not remove {}: {}", config.node().id(), NodeReport.FILE, e.toString());
     }
+    housekeeping.shutdownNow();
     while (!started.isEmpty()) {
       AutoCloseable component = started.pop();
       try {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigLoaderTest {
   private static final String ALL_KEYS = "node.id, node.lan, node.dataDir, node.roles,"
       + " node.shutdownTimeout, node.drainGrace, cluster.name, cluster.host, cluster.port, cluster.join.members,"
-      + " cluster.join.multicast, cluster.join.dns, http.host, http.port, broker.port,"
+      + " cluster.join.multicast, cluster.join.dns, cluster.join.dnsServer, http.host, http.port, broker.port,"
       + " proxy.port, dns.port, security.adminPassword";
 
   @TempDir
@@ -94,7 +94,7 @@ class ConfigLoaderTest {
         new NodeConfig.NodeSection("edge-1", "lab", "/var/lib/alpha-ren",
             List.of("arsrv", "arwadm"), Duration.ofMinutes(2), Duration.ofSeconds(5)),
         new NodeConfig.ClusterSection("prod", "10.0.0.5", 5801,
-            new NodeConfig.JoinSection(List.of("10.0.0.6:5801", "10.0.0.7:5801"), false, "")),
+            new NodeConfig.JoinSection(List.of("10.0.0.6:5801", "10.0.0.7:5801"), false, "", "")),
         new NodeConfig.HttpSection("0.0.0.0", 9090),
         new NodeConfig.BrokerSection(61617),
         new NodeConfig.ProxySection(8443),

@@ -73,6 +73,20 @@ public final class TestNode {
     return this;
   }
 
+  /** Waits until the node has started and reported its HTTP address (ready or not). */
+  public TestNode awaitStarted() {
+    await("node " + id + " started (log: " + log() + ")").atMost(READY_TIMEOUT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          if (!isAlive()) {
+            throw new AssertionError("node " + id + " exited with " + process.exitValue()
+                + "; log: " + log() + "\n" + tail());
+          }
+          return reported();
+        });
+    return this;
+  }
+
   /** Waits until the node reports itself and answers {@code /health/ready} with 200. */
   public TestNode awaitReady() {
     await("node " + id + " ready (log: " + log() + ")").atMost(READY_TIMEOUT)
@@ -87,7 +101,7 @@ public final class TestNode {
     return this;
   }
 
-  private boolean ready() throws IOException {
+  private boolean reported() throws IOException {
     if (httpUrl == null) {
       Path report = dir.resolve("data").resolve(NodeReport.FILE);
       if (!Files.exists(report)) {
@@ -98,6 +112,13 @@ public final class TestNode {
         return false; // left over from an earlier run
       }
       httpUrl = r.http();
+    }
+    return true;
+  }
+
+  private boolean ready() throws IOException {
+    if (!reported()) {
+      return false;
     }
     try {
       return get("/health/ready").statusCode() == 200;
