@@ -2,8 +2,9 @@ package dev.alpharen.arwadm;
 
 import dev.alpharen.arclst.ClusterEvents;
 import dev.alpharen.arclst.NodeDirectory;
-import dev.alpharen.arclst.Variables;
 import dev.alpharen.arclst.VersionedRegistry;
+import dev.alpharen.arhav.HealthView;
+import dev.alpharen.arhav.NodePicker;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
@@ -21,14 +22,15 @@ public final class AdminApi implements HttpHandler {
    * @param directory the node directory
    * @param config the cluster's configuration entries
    * @param events where configuration changes are announced
-   * @param clusterVariables variables every node sees
-   * @param nodeVariables this node's own variables
+   * @param variables the cluster's and this node's variables
+   * @param health this node's failure detector and RTT meter
+   * @param picker this node's choice of nodes, nearest first
    */
   public AdminApi(NodeDirectory directory, VersionedRegistry config, ClusterEvents events,
-      Variables clusterVariables, Variables nodeVariables) {
-    new ClusterResource(directory).addTo(routes);
+      VariableScopes variables, HealthView health, NodePicker picker) {
+    new ClusterResource(directory, health, picker).addTo(routes);
     new ConfigResource(config, events).addTo(routes);
-    new VariablesResource(clusterVariables, nodeVariables).addTo(routes);
+    new VariablesResource(variables.cluster(), variables.node()).addTo(routes);
     routes.setFallbackHandler(e -> HttpJson.error(e, 404, "no such API resource: "
             + e.getRequestMethod() + " /api/v1" + e.getRelativePath()))
         .setInvalidMethodHandler(e -> HttpJson.error(e, 405, "method " + e.getRequestMethod()

@@ -4,6 +4,8 @@ import dev.alpharen.arclst.ClusterSnapshot;
 import dev.alpharen.arclst.MemberInfo;
 import dev.alpharen.arclst.NodeDescriptor;
 import dev.alpharen.arclst.NodeDirectory;
+import dev.alpharen.arhav.HealthView;
+import dev.alpharen.arhav.NodePicker;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import java.util.LinkedHashMap;
@@ -20,13 +22,19 @@ final class ClusterResource {
       Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
   private final NodeDirectory directory;
+  private final HealthView health;
+  private final NodePicker picker;
 
-  ClusterResource(NodeDirectory directory) {
+  ClusterResource(NodeDirectory directory, HealthView health, NodePicker picker) {
     this.directory = directory;
+    this.health = health;
+    this.picker = picker;
   }
 
   void addTo(RoutingHandler routes) {
     routes.get("/cluster", this::getCluster)
+        .get("/rtt", this::getRtt)
+        .get("/health-events", this::getHealthEvents)
         .get("/nodes/{id}", this::getNode)
         .post("/nodes/{id}/drain", this::drainNode);
   }
@@ -36,8 +44,28 @@ final class ClusterResource {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", snapshot.name());
     body.put("coordinator", snapshot.coordinator());
-    body.put("members", snapshot.members().stream().map(ClusterResource::member).toList());
+    body.put("members", snapshot.members().stream().map(this::member).toList());
     HttpJson.send(exchange, 200, body);
+  }
+
+  /** The RTT matrix in milliseconds (three decimals), as every node last published its row. */
+  private void getRtt(HttpServerExchange exchange) {
+    Map<String, Map<String, Double>> matrix = new LinkedHashMap<>();
+    health.rttMatrix().forEach((from, row) -> {
+      Map<String, Double> ms = new LinkedHashMap<>();
+      row.forEach((to, micros) -> ms.put(to, micros / 1000.0));
+      matrix.put(from, ms);
+    });
+    HttpJson.send(exchange, 200, HttpJson.object("unit", "ms", "node", directory.self().id(),
+        "nearestFirst", picker.candidates().stream().map(MemberInfo::id).toList(),
+        "rtt", matrix));
+  }
+
+  private void getHealthEvents(HttpServerExchange exchange) {
+    HttpJson.send(exchange, 200, HttpJson.object("node", directory.self().id(), "events",
+        health.events().stream().map(e -> HttpJson.object("node", e.node(), "from",
+            e.from().name(), "to", e.to().name(), "at", e.at().toString(), "silenceMs",
+            e.silence())).toList()));
   }
 
   private void getNode(HttpServerExchange exchange) {
@@ -88,7 +116,7 @@ final class ClusterResource {
         + s.members().stream().map(MemberInfo::id).collect(Collectors.joining(", ")));
   }
 
-  private static Map<String, Object> member(MemberInfo m) {
+  private Map<String, Object> member(MemberInfo m) {
     NodeDescriptor node = m.node();
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("id", node.id());
@@ -107,6 +135,10 @@ final class ClusterResource {
     ports.put("dns", node.ports().dns());
     ports.values().removeIf(p -> p == 0);
     json.put("ports", ports);
+    Map<String, Object> verdict = new LinkedHashMap<>();
+    verdict.put("state", health.health(node.id()).name());
+    health.since(node.id()).ifPresent(since -> verdict.put("since", since.toString()));
+    json.put("health", verdict);
     return json;
   }
 }

@@ -80,7 +80,12 @@ public final class ConfigLoader {
       throw new IllegalStateException("checked configuration did not bind: " + e.getMessage(), e);
     }
     Problems rules = new Problems(path -> {
-      Function<String, String> origin = originByLeaf.get(path.replaceAll("\\[\\d+]$", ""));
+      String leaf = path.replaceAll("\\[\\d+]$", "");
+      Function<String, String> origin = originByLeaf.get(leaf);
+      if (origin == null) { // a rule about a whole section: where any of its keys was set
+        origin = originByLeaf.entrySet().stream().filter(e -> e.getKey().startsWith(leaf + "."))
+            .map(Map.Entry::getValue).findFirst().orElse(null);
+      }
       return origin == null ? "" : origin.apply(path);
     });
     config.check(rules);

@@ -17,7 +17,8 @@ public record NodeConfig(
     BrokerSection broker,
     ProxySection proxy,
     DnsSection dns,
-    SecuritySection security) {
+    SecuritySection security,
+    HavSection hav) {
 
   /** The roles a node can play; by default it plays all of them. */
   public static final List<String> ROLES = List.of("arsrv", "ardpx", "arwadm", "armail", "dns");
@@ -30,6 +31,7 @@ public record NodeConfig(
     Objects.requireNonNull(proxy, "proxy");
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(security, "security");
+    Objects.requireNonNull(hav, "hav");
   }
 
   /** The embedded defaults: a single-node cluster on 127.0.0.1 with every role. */
@@ -38,11 +40,18 @@ public record NodeConfig(
         new NodeSection(nodeId, "default", "./data", ROLES, Duration.ofSeconds(30),
             Duration.ofSeconds(5)),
         new ClusterSection("alpha-ren", "127.0.0.1", 5701, new JoinSection(List.of(), false, "", "")),
-        new HttpSection("127.0.0.1", 8080),
+        new HttpSection("127.0.0.1", 8080, ""),
         new BrokerSection(61616),
         new ProxySection(8000),
         new DnsSection(5353),
-        new SecuritySection(""));
+        new SecuritySection(""),
+        havDefaults());
+  }
+
+  private static HavSection havDefaults() {
+    dev.alpharen.arhav.ProbeSettings d = dev.alpharen.arhav.ProbeSettings.defaults();
+    return new HavSection(d.interval(), d.timeout(), d.suspectAfter(), d.removeAfter(),
+        d.shareInterval());
   }
 
   /** Reports every value that is well-typed but not allowed. */
@@ -77,12 +86,20 @@ public record NodeConfig(
     }
     problems.require("http.host", !http.host().isBlank(), "must not be empty");
     problems.port("http.port", http.port());
+    if (!http.advertise().isEmpty()) {
+      problems.hostPort("http.advertise", http.advertise());
+    }
     problems.port("broker.port", broker.port());
     problems.port("proxy.port", proxy.port());
     problems.port("dns.port", dns.port());
     problems.require("security.adminPassword",
         security.adminPassword().isEmpty() || security.adminPassword().length() >= 8,
         "must be at least 8 characters, or empty to generate one");
+    try {
+      hav.probeSettings();
+    } catch (IllegalArgumentException e) {
+      problems.add("hav", e.getMessage());
+    }
   }
 
   /** Whether this node plays the role. */
@@ -114,8 +131,12 @@ public record NodeConfig(
     }
   }
 
-  /** {@code http.*}: the node's HTTP server (API, health, console, integration endpoints). */
-  public record HttpSection(String host, int port) {}
+  /**
+   * {@code http.*}: the node's HTTP server (API, health, console, integration endpoints).
+   * {@code advertise} ({@code host:port}) is how other nodes and clients reach it when that is not
+   * {@code host:port} itself (NAT, port forwarding, a relay); empty means the bound address.
+   */
+  public record HttpSection(String host, int port, String advertise) {}
 
   /** {@code broker.*}: the embedded message broker's acceptor. */
   public record BrokerSection(int port) {}
@@ -125,6 +146,20 @@ public record NodeConfig(
 
   /** {@code dns.*}: the internal DNS server (UDP and TCP). */
   public record DnsSection(int port) {}
+
+  /**
+   * {@code hav.*}: ARHAV's failure detection and RTT measurement. Peers are probed every
+   * {@code probeInterval} (which also measures RTT), SUSPECT after {@code suspectAfter} of silence,
+   * removed after {@code removeAfter}; each node shares its RTT row every {@code rttShareInterval}.
+   */
+  public record HavSection(Duration probeInterval, Duration probeTimeout, Duration suspectAfter,
+      Duration removeAfter, Duration rttShareInterval) {
+    /** These values as ARHAV's settings; throws naming the rule they break. */
+    public dev.alpharen.arhav.ProbeSettings probeSettings() {
+      return new dev.alpharen.arhav.ProbeSettings(probeInterval, probeTimeout, suspectAfter,
+          removeAfter, rttShareInterval);
+    }
+  }
 
   /** {@code security.*}: the admin API's credentials. An empty password means "generate one". */
   public record SecuritySection(String adminPassword) {

@@ -1,5 +1,6 @@
 package dev.alpharen.arsrv.http;
 
+import dev.alpharen.arhav.probe.ProbeHandler;
 import dev.alpharen.arsrv.node.Readiness;
 import dev.alpharen.arsrv.node.StartupException;
 import dev.alpharen.arwadm.HttpJson;
@@ -13,22 +14,26 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The node's one HTTP server: {@code /health/live}, {@code /health/ready} and the admin API under
- * {@code /api/v1}, which is mounted once the node has joined its cluster and answers 503 until
- * then. On shutdown it first refuses new requests, then waits for those in flight. Thread-safe.
+ * The node's one HTTP server: {@code /health/live}, {@code /health/ready}, ARHAV's probes under
+ * {@code /arhav} and the admin API under {@code /api/v1}, which is mounted once the node has
+ * joined its cluster and answers 503 until then. On shutdown it first refuses new requests, then waits for those in flight. Thread-safe.
  */
 public final class NodeHttpServer implements AutoCloseable {
   private final Undertow undertow;
   private final GracefulShutdownHandler graceful;
   private final SwitchableHandler api;
+  private final SwitchableHandler probes;
   private final InetSocketAddress address;
 
-  private NodeHttpServer(Undertow undertow, GracefulShutdownHandler graceful, SwitchableHandler api) {
+  private NodeHttpServer(Undertow undertow, GracefulShutdownHandler graceful, SwitchableHandler api,
+      SwitchableHandler probes) {
     this.undertow = undertow;
     this.graceful = graceful;
     this.api = api;
+    this.probes = probes;
     this.address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
   }
 
@@ -37,11 +42,14 @@ public final class NodeHttpServer implements AutoCloseable {
       throws StartupException {
     SwitchableHandler api = new SwitchableHandler(e -> HttpJson.error(e, 503,
         "node is starting; retry once /health/ready answers 200"));
+    SwitchableHandler probes = new SwitchableHandler(new ProbeHandler(
+        id -> CompletableFuture.completedFuture(false)));
     PathHandler paths = new PathHandler(e -> HttpJson.error(e, 404, "no such resource: "
         + e.getRequestPath()))
         .addExactPath("/health/live", e -> HttpJson.send(e, 200, Map.of("status", "live")))
         .addExactPath("/health/ready", e -> ready(e, readiness))
-        .addPrefixPath("/api/v1", new BlockingHandler(api));
+        .addPrefixPath("/api/v1", new BlockingHandler(api))
+        .addPrefixPath("/arhav", probes);
     GracefulShutdownHandler graceful = new GracefulShutdownHandler(paths);
     Undertow undertow = Undertow.builder()
         .addHttpListener(port, host)
@@ -56,7 +64,12 @@ public final class NodeHttpServer implements AutoCloseable {
       }
       throw e;
     }
-    return new NodeHttpServer(undertow, graceful, api);
+    return new NodeHttpServer(undertow, graceful, api, probes);
+  }
+
+  /** Serves ARHAV's probes with this handler from now on (pings are answered from the start). */
+  public void mountProbes(HttpHandler handler) {
+    probes.switchTo(handler);
   }
 
   /** Serves the admin API from now on. */

@@ -12,10 +12,15 @@ import dev.alpharen.arclst.NodeDescriptor;
 import dev.alpharen.arclst.NodeDirectory;
 import dev.alpharen.arclst.NodePorts;
 import dev.alpharen.arclst.NodeStatus;
+import dev.alpharen.arhav.HealthMonitor;
+import dev.alpharen.arhav.NodePicker;
+import dev.alpharen.arhav.PeakEwmaPicker;
+import dev.alpharen.arhav.probe.ProbeHandler;
 import dev.alpharen.arsrv.config.NodeConfig;
 import dev.alpharen.arsrv.http.NodeHttpServer;
 import dev.alpharen.arwadm.AdminApi;
 import dev.alpharen.arwadm.BasicAuthHandler;
+import dev.alpharen.arwadm.VariableScopes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,6 +58,7 @@ public final class Node implements AutoCloseable {
       });
   private NodeHttpServer http;
   private NodeDirectory directory;
+  private NodePicker picker;
 
   /**
    * @param config the node's configuration
@@ -93,8 +99,19 @@ public final class Node implements AutoCloseable {
       int restored = configEntries.restoreFromDisk();
       NodeVariables nodeVariables = new NodeVariables(Clock.systemUTC());
       housekeeping.scheduleWithFixedDelay(nodeVariables::runOnce, 5, 5, TimeUnit.SECONDS);
+      HealthMonitor health = new HealthMonitor(hz, directory, config.hav().probeSettings(),
+          Clock.systemUTC());
+      started.push(health);
+      picker = new PeakEwmaPicker(directory, health::health, Duration.ofSeconds(5),
+          System::nanoTime);
+      health.onRoundTrip(picker::observe);
+      picker.observe(config.node().id(), Duration.ZERO); // this node is the nearest of all
+      http.mountProbes(new ProbeHandler(health::probeFor));
+      readiness.watch("rejoin", health::notReadyReason);
+      health.start();
       http.mountApi(new BasicAuthHandler(new AdminApi(directory, configEntries, events,
-          new ClusterVariables(hz), nodeVariables), "admin", adminPassword));
+          new VariableScopes(new ClusterVariables(hz), nodeVariables), health, picker), "admin",
+          adminPassword));
       Drain drain = new Drain(directory, readiness, config.node().drainGrace(), onDrained);
       started.push(drain);
       directory.onCommand(command -> {
@@ -135,7 +152,7 @@ public final class Node implements AutoCloseable {
             c.join().dnsServer()),
         Map.of(ClusterMember.ATTR_NODE_ID, config.node().id(), ClusterMember.ATTR_HTTP,
             http.baseUrl()),
-        Map.of());
+        HealthMonitor.HAZELCAST_PROPERTIES);
     try {
       return ClusterMember.start(settings);
     } catch (IllegalArgumentException e) {
@@ -153,9 +170,14 @@ public final class Node implements AutoCloseable {
 
   private NodeDescriptor descriptor(NodeStatus status) {
     // Services this build runs; the broker, proxy and DNS ports join as those roles land.
-    NodePorts ports = new NodePorts(http.port(), 0, 0, 0);
+    String advertise = config.http().advertise();
+    int colon = advertise.lastIndexOf(':');
+    String host = advertise.isEmpty() ? advertisedHost() : advertise.substring(0, colon);
+    int httpPort = advertise.isEmpty() ? http.port()
+        : Integer.parseInt(advertise.substring(colon + 1));
+    NodePorts ports = new NodePorts(httpPort, 0, 0, 0);
     return new NodeDescriptor(config.node().id(), config.node().lan(), config.node().roles(),
-        advertisedHost(), ports, version,
+        host, ports, version,
         ProcessHandle.current().info().startInstant().orElse(Instant.now()), status);
   }
 
@@ -167,6 +189,11 @@ public final class Node implements AutoCloseable {
 
   public Readiness readiness() {
     return readiness;
+  }
+
+  /** Which node should serve next, nearest and least loaded first; set once started. */
+  public NodePicker picker() {
+    return picker;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.alpharen.arsrv.node;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Whether the node is ready for work: one named check per component, each either ready or not with
@@ -12,6 +13,7 @@ public final class Readiness {
   private static final String READY = "ready";
 
   private final Map<String, String> checks = new ConcurrentHashMap<>();
+  private final Map<String, Supplier<String>> watched = new ConcurrentHashMap<>();
 
   /** Marks a check not ready, saying why (for example "joining cluster"). */
   public void notReady(String check, String reason) {
@@ -23,12 +25,22 @@ public final class Readiness {
     checks.put(check, READY);
   }
 
+  /** Adds a check asked at every query: the reason it is not ready, or "" when it is. */
+  public void watch(String check, Supplier<String> reason) {
+    watched.put(check, reason);
+  }
+
   public boolean isReady() {
-    return !checks.isEmpty() && checks.values().stream().allMatch(READY::equals);
+    return !checks.isEmpty() && checks().values().stream().allMatch(READY::equals);
   }
 
   /** Every check and its state, sorted by name: "ready" or the reason it is not. */
   public Map<String, String> checks() {
-    return new TreeMap<>(checks);
+    Map<String, String> all = new TreeMap<>(checks);
+    watched.forEach((check, reason) -> {
+      String why = reason.get();
+      all.put(check, why.isEmpty() ? READY : why);
+    });
+    return all;
   }
 }

@@ -20,11 +20,21 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigLoaderTest {
   private static final String ALL_KEYS = "node.id, node.lan, node.dataDir, node.roles,"
       + " node.shutdownTimeout, node.drainGrace, cluster.name, cluster.host, cluster.port, cluster.join.members,"
-      + " cluster.join.multicast, cluster.join.dns, cluster.join.dnsServer, http.host, http.port, broker.port,"
-      + " proxy.port, dns.port, security.adminPassword";
+      + " cluster.join.multicast, cluster.join.dns, cluster.join.dnsServer, http.host, http.port, http.advertise,"
+      + " broker.port,"
+      + " proxy.port, dns.port, security.adminPassword, hav.probeInterval, hav.probeTimeout,"
+      + " hav.suspectAfter, hav.removeAfter, hav.rttShareInterval";
 
   @TempDir
   Path dir;
+
+  @Test
+  void reportsFailureDetectionDeadlinesInTheWrongOrder() throws Exception {
+    Path file = write("hav:\n  suspectAfter: 3s\n  removeAfter: 2s\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> load(Optional.of(file), Map.of()));
+    assertEquals(List.of(file + ":1: hav: removeAfter must be longer than suspectAfter (3000 ms),"
+        + " was 2000 ms"), e.problems());
+  }
 
   @Test
   void usesEmbeddedDefaultsWithoutAFile() throws Exception {
@@ -95,11 +105,12 @@ class ConfigLoaderTest {
             List.of("arsrv", "arwadm"), Duration.ofMinutes(2), Duration.ofSeconds(5)),
         new NodeConfig.ClusterSection("prod", "10.0.0.5", 5801,
             new NodeConfig.JoinSection(List.of("10.0.0.6:5801", "10.0.0.7:5801"), false, "", "")),
-        new NodeConfig.HttpSection("0.0.0.0", 9090),
+        new NodeConfig.HttpSection("0.0.0.0", 9090, ""),
         new NodeConfig.BrokerSection(61617),
         new NodeConfig.ProxySection(8443),
         new NodeConfig.DnsSection(0),
-        new NodeConfig.SecuritySection("correct-horse")), config);
+        new NodeConfig.SecuritySection("correct-horse"),
+        NodeConfig.defaults("x").hav()), config);
   }
 
   @Test
@@ -189,7 +200,7 @@ class ConfigLoaderTest {
     Path file = write("http:\n  port: 8081\nclustr:\n  name: prod\n");
 
     assertEquals(List.of(file + ":3: clustr: unknown key; allowed keys: node, cluster, http,"
-        + " broker, proxy, dns, security"), problems(Optional.of(file), Map.of()));
+        + " broker, proxy, dns, security, hav"), problems(Optional.of(file), Map.of()));
   }
 
   @Test
@@ -204,7 +215,7 @@ class ConfigLoaderTest {
   void reportsSectionThatIsNotAMapping() throws Exception {
     Path file = write("http: 8081\n");
 
-    assertEquals(List.of(file + ":1: http: expected a mapping with keys host, port, got \"8081\""),
+    assertEquals(List.of(file + ":1: http: expected a mapping with keys host, port, advertise, got \"8081\""),
         problems(Optional.of(file), Map.of()));
   }
 
@@ -213,7 +224,7 @@ class ConfigLoaderTest {
     Path file = write("- http\n- cluster\n");
 
     assertEquals(List.of(file + ":1: expected a mapping of sections (node, cluster, http, broker,"
-        + " proxy, dns, security) at the top level"), problems(Optional.of(file), Map.of()));
+        + " proxy, dns, security, hav) at the top level"), problems(Optional.of(file), Map.of()));
   }
 
   @Test
@@ -404,7 +415,7 @@ class ConfigLoaderTest {
         file + ":2: http.port: 70000 is out of range; allowed 0-65535 (0 picks a free port)",
         file + ":4: broker.port: expected a whole number, got \"eighty\"",
         file + ":5: metrics: unknown key; allowed keys: node, cluster, http, broker, proxy, dns,"
-            + " security"), Set.copyOf(e.problems()));
+            + " security, hav"), Set.copyOf(e.problems()));
     assertEquals(3, e.problems().size());
     assertEquals(String.join(System.lineSeparator(), e.problems()), e.getMessage());
   }

@@ -42,6 +42,7 @@ public final class TestNode {
   private final int clusterPort;
   private final Path config;
   private final List<String> sets;
+  private final List<String> ownSets = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Process process;
   private volatile String httpUrl;
 
@@ -59,7 +60,7 @@ public final class TestNode {
       throw new IllegalStateException("node " + id + " is already running (pid " + pid() + ")");
     }
     List<String> args = new ArrayList<>(List.of("node", "--config", config.toString()));
-    sets.forEach(s -> {
+    java.util.stream.Stream.concat(sets.stream(), ownSets.stream()).forEach(s -> {
       args.add("--set");
       args.add(s);
     });
@@ -70,6 +71,12 @@ public final class TestNode {
       throw new UncheckedIOException("cannot start node " + id, e);
     }
     httpUrl = null;
+    return this;
+  }
+
+  /** Adds {@code key=value} settings for this node only, used from its next start on. */
+  public TestNode set(String... settings) {
+    ownSets.addAll(List.of(settings));
     return this;
   }
 
