@@ -43,7 +43,7 @@ public record NodeConfig(
         new HttpSection("127.0.0.1", 8080, ""),
         new BrokerSection(61616),
         new ProxySection(8000),
-        new DnsSection(5353),
+        new DnsSection(5353, "arclst."),
         new SecuritySection(""),
         havDefaults());
   }
@@ -92,6 +92,9 @@ public record NodeConfig(
     problems.port("broker.port", broker.port());
     problems.port("proxy.port", proxy.port());
     problems.port("dns.port", dns.port());
+    problems.require("dns.suffix", dns.suffix().matches("([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+"),
+        "\"" + dns.suffix() + "\" is not a DNS suffix; expected labels each followed by a dot, such"
+            + " as arclst. or dc1.example.");
     problems.require("security.adminPassword",
         security.adminPassword().isEmpty() || security.adminPassword().length() >= 8,
         "must be at least 8 characters, or empty to generate one");
@@ -145,7 +148,12 @@ public record NodeConfig(
   public record ProxySection(int port) {}
 
   /** {@code dns.*}: the internal DNS server (UDP and TCP). */
-  public record DnsSection(int port) {}
+  public record DnsSection(int port, String suffix) {
+    /** The zone this cluster's DNS server answers for: {@code <cluster>.<suffix>}. */
+    public String zone(String clusterName) {
+      return clusterName.toLowerCase(java.util.Locale.ROOT) + "." + suffix;
+    }
+  }
 
   /**
    * {@code hav.*}: ARHAV's failure detection and RTT measurement. Peers are probed every

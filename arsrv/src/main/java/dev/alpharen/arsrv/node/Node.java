@@ -7,6 +7,7 @@ import dev.alpharen.arclst.ClusterVariables;
 import dev.alpharen.arclst.NodeVariables;
 import dev.alpharen.arclst.VersionedRegistry;
 import dev.alpharen.arclst.JoinSettings;
+import dev.alpharen.arclst.MemberInfo;
 import dev.alpharen.arclst.MemberSettings;
 import dev.alpharen.arclst.NodeDescriptor;
 import dev.alpharen.arclst.NodeDirectory;
@@ -15,6 +16,8 @@ import dev.alpharen.arclst.NodeStatus;
 import dev.alpharen.arhav.HealthMonitor;
 import dev.alpharen.arhav.NodePicker;
 import dev.alpharen.arhav.PeakEwmaPicker;
+import dev.alpharen.arhav.dns.DnsNode;
+import dev.alpharen.arhav.dns.InternalDnsServer;
 import dev.alpharen.arhav.probe.ProbeHandler;
 import dev.alpharen.arsrv.config.NodeConfig;
 import dev.alpharen.arsrv.http.NodeHttpServer;
@@ -27,6 +30,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +62,9 @@ public final class Node implements AutoCloseable {
         return t;
       });
   private NodeHttpServer http;
-  private NodeDirectory directory;
-  private NodePicker picker;
+  private volatile NodeDirectory directory;
+  private volatile NodePicker picker;
+  private InternalDnsServer dns;
 
   /**
    * @param config the node's configuration
@@ -88,6 +94,10 @@ public final class Node implements AutoCloseable {
       HazelcastInstance hz = cluster.hazelcast();
       started.push(SeedGate.open(hz, readiness, otherSeeds(hz), config.cluster().join().dns(),
           config.cluster().name()));
+      if (config.plays("dns")) {
+        dns = startDns();
+        started.push(dns);
+      }
       ClusterEvents events = new ClusterEvents(hz);
       started.push(events);
       directory = NodeDirectory.publish(hz, config.cluster().name(),
@@ -160,6 +170,43 @@ public final class Node implements AutoCloseable {
     }
   }
 
+  /** The internal DNS server on cluster.host:dns.port, answering from the live directory. */
+  private InternalDnsServer startDns() throws StartupException {
+    String zone = config.dns().zone(config.cluster().name());
+    try {
+      InternalDnsServer server = InternalDnsServer.start(config.cluster().host(),
+          config.dns().port(), zone, this::dnsNodes);
+      log.info("node {} answers DNS for {} on {}:{} (UDP and TCP)", config.node().id(), zone,
+          config.cluster().host(), server.port());
+      return server;
+    } catch (IOException e) {
+      throw new StartupException("dns.port " + config.dns().port() + " on "
+          + config.cluster().host() + " is not available (" + e.getMessage()
+          + "); choose another dns.port (0 picks a free port) or leave out the dns role", e);
+    }
+  }
+
+  /** Every member for the DNS server, nearest first as this node's picker orders them. */
+  private List<DnsNode> dnsNodes() {
+    NodeDirectory dir = directory;
+    NodePicker pick = picker;
+    if (dir == null || pick == null) {
+      return List.of();
+    }
+    List<String> order = pick.candidates().stream().map(MemberInfo::id).toList();
+    List<MemberInfo> members = new ArrayList<>(dir.snapshot().members());
+    members.sort(Comparator.comparingInt(m -> order.contains(m.id()) ? order.indexOf(m.id())
+        : Integer.MAX_VALUE));
+    List<DnsNode> nodes = new ArrayList<>();
+    for (MemberInfo m : members) {
+      int clusterPort = Integer.parseInt(m.address().substring(m.address().lastIndexOf(':') + 1));
+      nodes.add(new DnsNode(m.id(), m.node().host(), m.node().ports().http(),
+          m.node().ports().broker(), clusterPort, m.node().status().name(),
+          order.contains(m.id())));
+    }
+    return nodes;
+  }
+
   /** The configured static seeds other than this member's own address. */
   private List<String> otherSeeds(HazelcastInstance hz) {
     int port = hz.getCluster().getLocalMember().getAddress().getPort();
@@ -175,7 +222,7 @@ public final class Node implements AutoCloseable {
     String host = advertise.isEmpty() ? advertisedHost() : advertise.substring(0, colon);
     int httpPort = advertise.isEmpty() ? http.port()
         : Integer.parseInt(advertise.substring(colon + 1));
-    NodePorts ports = new NodePorts(httpPort, 0, 0, 0);
+    NodePorts ports = new NodePorts(httpPort, 0, 0, dns == null ? 0 : dns.port());
     return new NodeDescriptor(config.node().id(), config.node().lan(), config.node().roles(),
         host, ports, version,
         ProcessHandle.current().info().startInstant().orElse(Instant.now()), status);
