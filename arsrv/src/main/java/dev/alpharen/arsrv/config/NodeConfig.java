@@ -42,7 +42,7 @@ public record NodeConfig(
         new ClusterSection("alpha-ren", "127.0.0.1", 5701, new JoinSection(List.of(), false, "", "")),
         new HttpSection("127.0.0.1", 8080, ""),
         new BrokerSection(61616),
-        new ProxySection(8000),
+        new ProxySection("127.0.0.1", 8000, Duration.ofSeconds(30)),
         new DnsSection(5353, "arclst."),
         new SecuritySection(""),
         havDefaults());
@@ -90,7 +90,11 @@ public record NodeConfig(
       problems.hostPort("http.advertise", http.advertise());
     }
     problems.port("broker.port", broker.port());
+    problems.require("proxy.host", !proxy.host().isBlank(), "must not be empty");
     problems.port("proxy.port", proxy.port());
+    problems.require("proxy.requestTimeout", !proxy.requestTimeout().isNegative()
+        && !proxy.requestTimeout().isZero() && proxy.requestTimeout().compareTo(Duration.ofHours(1)) <= 0,
+        "must be more than 0 and at most 1h, was " + Durations.format(proxy.requestTimeout()));
     problems.port("dns.port", dns.port());
     problems.require("dns.suffix", dns.suffix().matches("([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+"),
         "\"" + dns.suffix() + "\" is not a DNS suffix; expected labels each followed by a dot, such"
@@ -144,8 +148,11 @@ public record NodeConfig(
   /** {@code broker.*}: the embedded message broker's acceptor. */
   public record BrokerSection(int port) {}
 
-  /** {@code proxy.*}: ARDPX, the reverse proxy. */
-  public record ProxySection(int port) {}
+  /**
+   * {@code proxy.*}: ARDPX, the reverse proxy (role {@code ardpx}): where it listens and how long
+   * a proxied request may take.
+   */
+  public record ProxySection(String host, int port, Duration requestTimeout) {}
 
   /** {@code dns.*}: the internal DNS server (UDP and TCP). */
   public record DnsSection(int port, String suffix) {

@@ -9,6 +9,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.PathHandler;
+import io.undertow.util.HttpString;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -22,6 +23,9 @@ import java.util.concurrent.CompletableFuture;
  * joined its cluster and answers 503 until then. On shutdown it first refuses new requests, then waits for those in flight. Thread-safe.
  */
 public final class NodeHttpServer implements AutoCloseable {
+  /** Response header naming the node that answered. */
+  public static final String NODE_HEADER = "X-Alpharen-Node";
+
   private final Undertow undertow;
   private final GracefulShutdownHandler graceful;
   private final SwitchableHandler api;
@@ -38,7 +42,7 @@ public final class NodeHttpServer implements AutoCloseable {
   }
 
   /** Binds and starts serving; port 0 picks a free port. */
-  public static NodeHttpServer start(String host, int port, Readiness readiness)
+  public static NodeHttpServer start(String host, int port, Readiness readiness, String nodeId)
       throws StartupException {
     SwitchableHandler api = new SwitchableHandler(e -> HttpJson.error(e, 503,
         "node is starting; retry once /health/ready answers 200"));
@@ -50,7 +54,12 @@ public final class NodeHttpServer implements AutoCloseable {
         .addExactPath("/health/ready", e -> ready(e, readiness))
         .addPrefixPath("/api/v1", new BlockingHandler(api))
         .addPrefixPath("/arhav", probes);
-    GracefulShutdownHandler graceful = new GracefulShutdownHandler(paths);
+    // Every answer names the node that gave it: behind a proxy, operators and tests see who served.
+    HttpString nodeHeader = HttpString.tryFromString(NODE_HEADER);
+    GracefulShutdownHandler graceful = new GracefulShutdownHandler(exchange -> {
+      exchange.getResponseHeaders().put(nodeHeader, nodeId);
+      paths.handleRequest(exchange);
+    });
     Undertow undertow = Undertow.builder()
         .addHttpListener(port, host)
         .setHandler(graceful)

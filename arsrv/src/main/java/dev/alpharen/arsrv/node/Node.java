@@ -7,7 +7,7 @@ import dev.alpharen.arclst.ClusterVariables;
 import dev.alpharen.arclst.NodeVariables;
 import dev.alpharen.arclst.VersionedRegistry;
 import dev.alpharen.arclst.JoinSettings;
-import dev.alpharen.arclst.MemberInfo;
+import dev.alpharen.arclst.ClusterSnapshot;
 import dev.alpharen.arclst.MemberSettings;
 import dev.alpharen.arclst.NodeDescriptor;
 import dev.alpharen.arclst.NodeDirectory;
@@ -16,8 +16,7 @@ import dev.alpharen.arclst.NodeStatus;
 import dev.alpharen.arhav.HealthMonitor;
 import dev.alpharen.arhav.NodePicker;
 import dev.alpharen.arhav.PeakEwmaPicker;
-import dev.alpharen.arhav.dns.DnsNode;
-import dev.alpharen.arhav.dns.InternalDnsServer;
+import dev.alpharen.arhav.Health;
 import dev.alpharen.arhav.probe.ProbeHandler;
 import dev.alpharen.arsrv.config.NodeConfig;
 import dev.alpharen.arsrv.http.NodeHttpServer;
@@ -30,8 +29,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +61,8 @@ public final class Node implements AutoCloseable {
   private NodeHttpServer http;
   private volatile NodeDirectory directory;
   private volatile NodePicker picker;
-  private InternalDnsServer dns;
+  private volatile HealthMonitor monitor;
+  private EdgeRoles edge;
 
   /**
    * @param config the node's configuration
@@ -87,17 +85,20 @@ public final class Node implements AutoCloseable {
       started.push(DataDirLock.acquire(dataDir));
       String adminPassword = AdminPassword.resolve(config.security().adminPassword(), dataDir);
       readiness.notReady("cluster", "joining cluster '" + config.cluster().name() + "'");
-      http = NodeHttpServer.start(config.http().host(), config.http().port(), readiness);
+      http = NodeHttpServer.start(config.http().host(), config.http().port(), readiness,
+          config.node().id());
       started.push(http);
       ClusterMember cluster = startClusterMember();
       started.push(cluster);
       HazelcastInstance hz = cluster.hazelcast();
       started.push(SeedGate.open(hz, readiness, otherSeeds(hz), config.cluster().join().dns(),
           config.cluster().name()));
-      if (config.plays("dns")) {
-        dns = startDns();
-        started.push(dns);
-      }
+      picker = new PeakEwmaPicker(this::view, this::healthOf, Duration.ofSeconds(5),
+          System::nanoTime);
+      // This node is the nearest of all until real requests measure it.
+      picker.observe(config.node().id(), Duration.ofNanos(100_000));
+      edge = EdgeRoles.start(config, this::view, picker);
+      started.push(edge);
       ClusterEvents events = new ClusterEvents(hz);
       started.push(events);
       directory = NodeDirectory.publish(hz, config.cluster().name(),
@@ -112,10 +113,8 @@ public final class Node implements AutoCloseable {
       HealthMonitor health = new HealthMonitor(hz, directory, config.hav().probeSettings(),
           Clock.systemUTC());
       started.push(health);
-      picker = new PeakEwmaPicker(directory, health::health, Duration.ofSeconds(5),
-          System::nanoTime);
+      monitor = health;
       health.onRoundTrip(picker::observe);
-      picker.observe(config.node().id(), Duration.ZERO); // this node is the nearest of all
       http.mountProbes(new ProbeHandler(health::probeFor));
       readiness.watch("rejoin", health::notReadyReason);
       health.start();
@@ -170,41 +169,16 @@ public final class Node implements AutoCloseable {
     }
   }
 
-  /** The internal DNS server on cluster.host:dns.port, answering from the live directory. */
-  private InternalDnsServer startDns() throws StartupException {
-    String zone = config.dns().zone(config.cluster().name());
-    try {
-      InternalDnsServer server = InternalDnsServer.start(config.cluster().host(),
-          config.dns().port(), zone, this::dnsNodes);
-      log.info("node {} answers DNS for {} on {}:{} (UDP and TCP)", config.node().id(), zone,
-          config.cluster().host(), server.port());
-      return server;
-    } catch (IOException e) {
-      throw new StartupException("dns.port " + config.dns().port() + " on "
-          + config.cluster().host() + " is not available (" + e.getMessage()
-          + "); choose another dns.port (0 picks a free port) or leave out the dns role", e);
-    }
+  /** The cluster as the directory sees it; empty until the directory exists. */
+  private ClusterSnapshot view() {
+    NodeDirectory dir = directory;
+    return dir == null ? new ClusterSnapshot(config.cluster().name(), "", List.of()) : dir.snapshot();
   }
 
-  /** Every member for the DNS server, nearest first as this node's picker orders them. */
-  private List<DnsNode> dnsNodes() {
-    NodeDirectory dir = directory;
-    NodePicker pick = picker;
-    if (dir == null || pick == null) {
-      return List.of();
-    }
-    List<String> order = pick.candidates().stream().map(MemberInfo::id).toList();
-    List<MemberInfo> members = new ArrayList<>(dir.snapshot().members());
-    members.sort(Comparator.comparingInt(m -> order.contains(m.id()) ? order.indexOf(m.id())
-        : Integer.MAX_VALUE));
-    List<DnsNode> nodes = new ArrayList<>();
-    for (MemberInfo m : members) {
-      int clusterPort = Integer.parseInt(m.address().substring(m.address().lastIndexOf(':') + 1));
-      nodes.add(new DnsNode(m.id(), m.node().host(), m.node().ports().http(),
-          m.node().ports().broker(), clusterPort, m.node().status().name(),
-          order.contains(m.id())));
-    }
-    return nodes;
+  /** The failure detector's verdict; every node is ALIVE until the detector runs. */
+  private Health healthOf(String nodeId) {
+    HealthMonitor m = monitor;
+    return m == null ? Health.ALIVE : m.health(nodeId);
   }
 
   /** The configured static seeds other than this member's own address. */
@@ -222,7 +196,7 @@ public final class Node implements AutoCloseable {
     String host = advertise.isEmpty() ? advertisedHost() : advertise.substring(0, colon);
     int httpPort = advertise.isEmpty() ? http.port()
         : Integer.parseInt(advertise.substring(colon + 1));
-    NodePorts ports = new NodePorts(httpPort, 0, 0, dns == null ? 0 : dns.port());
+    NodePorts ports = new NodePorts(httpPort, 0, edge.proxyPort(), edge.dnsPort());
     return new NodeDescriptor(config.node().id(), config.node().lan(), config.node().roles(),
         host, ports, version,
         ProcessHandle.current().info().startInstant().orElse(Instant.now()), status);
