@@ -78,7 +78,7 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.prober = new HttpProber(settings.timeout(), scheduler);
+    this.prober = new HttpProber(settings.timeout());
     this.matrix = new RttMatrix(hazelcast);
     hazelcast.getLifecycleService().addLifecycleListener(e -> {
       if (e.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {

@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * Sends ARHAV's probes over HTTP to peers' node servers: a direct ping ({@code GET /arhav/ping},
@@ -22,10 +21,12 @@ public final class HttpProber {
   private final HttpClient client;
   private final Duration timeout;
 
-  public HttpProber(Duration timeout, Executor executor) {
+  public HttpProber(Duration timeout) {
     this.timeout = timeout;
+    // The client's own executor: completions must not queue behind the probe scheduler's work,
+    // or the queueing would be measured as round-trip time.
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(timeout).executor(executor).build();
+        .connectTimeout(timeout).build();
   }
 
   /** Pings a node; completes with the round-trip time, or exceptionally on silence or error. */

@@ -12,8 +12,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The roles that face clients outside the cluster: the internal DNS server (role {@code dns}) and
@@ -22,8 +20,6 @@ import org.slf4j.LoggerFactory;
  * Not thread-safe for start and close; the servers themselves are.
  */
 final class EdgeRoles implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(EdgeRoles.class);
-
   private final InternalDnsServer dns;
   private final ProxyServer proxy;
 
@@ -82,11 +78,8 @@ final class EdgeRoles implements AutoCloseable {
       NodePicker picker) throws StartupException {
     String zone = config.dns().zone(config.cluster().name());
     try {
-      InternalDnsServer server = InternalDnsServer.start(config.cluster().host(),
-          config.dns().port(), zone, () -> dnsNodes(cluster, picker));
-      log.info("node {} answers DNS for {} on {}:{} (UDP and TCP)", config.node().id(), zone,
-          config.cluster().host(), server.port());
-      return server;
+      return InternalDnsServer.start(config.cluster().host(), config.dns().port(), zone,
+          () -> dnsNodes(cluster, picker));
     } catch (IOException e) {
       throw new StartupException("dns.port " + config.dns().port() + " on "
           + config.cluster().host() + " is not available (" + e.getMessage()
