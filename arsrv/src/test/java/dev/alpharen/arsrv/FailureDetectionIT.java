@@ -50,7 +50,8 @@ class FailureDetectionIT {
     int before2 = transitions(cluster.node(2), slow.id()).size();
     slow.pause();
     try {
-      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+      // 450 ms of checks plus the first poll: the node is frozen for about 500 ms.
+      await().during(Duration.ofMillis(450)).atMost(Duration.ofSeconds(2))
           .until(() -> health(cluster.node(0), slow.id()).equals("ALIVE"));
     } finally {
       slow.resume();
