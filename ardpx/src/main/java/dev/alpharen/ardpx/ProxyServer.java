@@ -4,8 +4,10 @@ import dev.alpharen.arclst.ClusterView;
 import dev.alpharen.arclst.MemberInfo;
 import dev.alpharen.ardpx.internal.NodeProxyClient;
 import dev.alpharen.ardpx.internal.OutlierEjector;
+import dev.alpharen.ardpx.internal.RequestLimits;
 import dev.alpharen.arhav.NodePicker;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.proxy.ProxyHandler;
 import java.io.IOException;
 import java.net.BindException;
@@ -23,8 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * ARDPX: an Undertow reverse proxy that sends each request to a healthy node of the cluster,
  * nearest and least loaded first ({@link NodePicker}), ejects nodes that refuse connections or
- * fail in a row, and tries a request that could not reach its node on the next one. Undertow's
- * proxy handler adds X-Forwarded-For/-Proto/-Host/-Port. Thread-safe.
+ * fail in a row, and tries a request that could not reach its node on the next one. Requests over
+ * the limits are refused first (431, 413, 400 for ambiguous framing); one that takes longer than
+ * the request timeout gets 504. Undertow's proxy handler adds X-Forwarded-For/-Proto/-Host/-Port.
+ * Thread-safe.
  */
 public final class ProxyServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
@@ -58,7 +62,10 @@ public final class ProxyServer implements AutoCloseable {
         .build();
     Undertow undertow = Undertow.builder()
         .addHttpListener(settings.port(), settings.host())
-        .setHandler(proxy)
+        // Undertow's own limits sit above ours, so that ours answer with their own statuses.
+        .setServerOption(UndertowOptions.MAX_HEADER_SIZE, settings.maxHeaderBytes() * 4)
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, settings.maxBodyBytes())
+        .setHandler(new RequestLimits(proxy, settings.maxHeaderBytes(), settings.maxBodyBytes()))
         .build();
     try {
       undertow.start();

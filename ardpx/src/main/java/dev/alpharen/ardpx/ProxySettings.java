@@ -10,8 +10,11 @@ import java.util.Objects;
  * @param port the HTTP port; 0 picks a free one
  * @param requestTimeout the longest a proxied request may take before the client gets 504
  * @param connectRetries how many other nodes a request is tried on when a node cannot be reached
+ * @param maxHeaderBytes larger request headers get 431
+ * @param maxBodyBytes larger request bodies get 413
  */
-public record ProxySettings(String host, int port, Duration requestTimeout, int connectRetries) {
+public record ProxySettings(String host, int port, Duration requestTimeout, int connectRetries,
+    int maxHeaderBytes, long maxBodyBytes) {
   public ProxySettings {
     Objects.requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
@@ -22,6 +25,13 @@ public record ProxySettings(String host, int port, Duration requestTimeout, int 
     }
     if (connectRetries < 0 || connectRetries > 10) {
       throw new IllegalArgumentException("connectRetries must be 0-10, was " + connectRetries);
+    }
+    if (maxHeaderBytes < 1024) {
+      throw new IllegalArgumentException("maxHeaderBytes must be at least 1024, was "
+          + maxHeaderBytes);
+    }
+    if (maxBodyBytes < 0) {
+      throw new IllegalArgumentException("maxBodyBytes must be at least 0, was " + maxBodyBytes);
     }
   }
 }

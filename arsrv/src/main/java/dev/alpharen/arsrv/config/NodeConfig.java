@@ -42,7 +42,7 @@ public record NodeConfig(
         new ClusterSection("alpha-ren", "127.0.0.1", 5701, new JoinSection(List.of(), false, "", "")),
         new HttpSection("127.0.0.1", 8080, ""),
         new BrokerSection(61616),
-        new ProxySection("127.0.0.1", 8000, Duration.ofSeconds(30)),
+        new ProxySection("127.0.0.1", 8000, Duration.ofSeconds(30), 16_384, 10_485_760),
         new DnsSection(5353, "arclst."),
         new SecuritySection(""),
         havDefaults());
@@ -95,6 +95,11 @@ public record NodeConfig(
     problems.require("proxy.requestTimeout", !proxy.requestTimeout().isNegative()
         && !proxy.requestTimeout().isZero() && proxy.requestTimeout().compareTo(Duration.ofHours(1)) <= 0,
         "must be more than 0 and at most 1h, was " + Durations.format(proxy.requestTimeout()));
+    problems.require("proxy.maxHeaderBytes", proxy.maxHeaderBytes() >= 1024
+        && proxy.maxHeaderBytes() <= 1_048_576, "must be from 1024 to 1048576, was "
+        + proxy.maxHeaderBytes());
+    problems.require("proxy.maxBodyBytes", proxy.maxBodyBytes() >= 0,
+        "must be at least 0, was " + proxy.maxBodyBytes());
     problems.port("dns.port", dns.port());
     problems.require("dns.suffix", dns.suffix().matches("([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+"),
         "\"" + dns.suffix() + "\" is not a DNS suffix; expected labels each followed by a dot, such"
@@ -152,7 +157,8 @@ public record NodeConfig(
    * {@code proxy.*}: ARDPX, the reverse proxy (role {@code ardpx}): where it listens and how long
    * a proxied request may take.
    */
-  public record ProxySection(String host, int port, Duration requestTimeout) {}
+  public record ProxySection(String host, int port, Duration requestTimeout, int maxHeaderBytes,
+      int maxBodyBytes) {}
 
   /** {@code dns.*}: the internal DNS server (UDP and TCP). */
   public record DnsSection(int port, String suffix) {

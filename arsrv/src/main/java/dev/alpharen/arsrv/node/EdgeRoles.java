@@ -66,8 +66,8 @@ final class EdgeRoles implements AutoCloseable {
       throws StartupException {
     NodeConfig.ProxySection p = config.proxy();
     try {
-      return ProxyServer.start(new ProxySettings(p.host(), p.port(), p.requestTimeout(), 2),
-          picker, cluster);
+      return ProxyServer.start(new ProxySettings(p.host(), p.port(), p.requestTimeout(), 2,
+          p.maxHeaderBytes(), p.maxBodyBytes()), picker, cluster);
     } catch (IOException e) {
       throw new StartupException(e.getMessage() + "; choose another proxy.port (0 picks a free"
           + " port) or leave out the ardpx role", e);

@@ -22,7 +22,8 @@ class ConfigLoaderTest {
       + " node.shutdownTimeout, node.drainGrace, cluster.name, cluster.host, cluster.port, cluster.join.members,"
       + " cluster.join.multicast, cluster.join.dns, cluster.join.dnsServer, http.host, http.port, http.advertise,"
       + " broker.port,"
-      + " proxy.host, proxy.port, proxy.requestTimeout, dns.port, dns.suffix, security.adminPassword, hav.probeInterval, hav.probeTimeout,"
+      + " proxy.host, proxy.port, proxy.requestTimeout, proxy.maxHeaderBytes, proxy.maxBodyBytes,"
+      + " dns.port, dns.suffix, security.adminPassword, hav.probeInterval, hav.probeTimeout,"
       + " hav.suspectAfter, hav.removeAfter, hav.rttShareInterval";
 
   @TempDir
@@ -107,7 +108,8 @@ class ConfigLoaderTest {
             new NodeConfig.JoinSection(List.of("10.0.0.6:5801", "10.0.0.7:5801"), false, "", "")),
         new NodeConfig.HttpSection("0.0.0.0", 9090, ""),
         new NodeConfig.BrokerSection(61617),
-        new NodeConfig.ProxySection("127.0.0.1", 8443, Duration.ofSeconds(30)),
+        new NodeConfig.ProxySection("127.0.0.1", 8443, Duration.ofSeconds(30), 16_384,
+            10_485_760),
         new NodeConfig.DnsSection(0, "arclst."),
         new NodeConfig.SecuritySection("correct-horse"),
         NodeConfig.defaults("x").hav()), config);
