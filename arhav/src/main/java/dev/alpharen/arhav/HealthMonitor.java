@@ -21,7 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +55,8 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
   private final NodeDirectory directory;
   private final ProbeSettings settings;
   private final Clock clock;
-  private final List<java.util.function.BiConsumer<String, Duration>> rttListeners =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<BiConsumer<String, Duration>> rttListeners =
+      new CopyOnWriteArrayList<>();
   private final PeerTracker tracker;
   private final RttTable rtt = new RttTable(0.3);
   private final HttpProber prober;
@@ -127,7 +130,7 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
   }
 
   /** Calls {@code listener} with every measured round trip (for example a node picker's). */
-  public void onRoundTrip(java.util.function.BiConsumer<String, Duration> listener) {
+  public void onRoundTrip(BiConsumer<String, Duration> listener) {
     rttListeners.add(listener);
   }
 
@@ -169,10 +172,10 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
   }
 
   /** Answers an indirect probe: pings {@code targetId} for the asking member. */
-  public java.util.concurrent.CompletableFuture<Boolean> probeFor(String targetId) {
+  public CompletableFuture<Boolean> probeFor(String targetId) {
     Optional<MemberInfo> target = directory.snapshot().member(targetId);
     if (target.isEmpty() || target.get().http().isEmpty()) {
-      return java.util.concurrent.CompletableFuture.completedFuture(false);
+      return CompletableFuture.completedFuture(false);
     }
     return prober.ping(target.get().http()).handle((rttTime, error) -> error == null);
   }
@@ -236,12 +239,12 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
       asking.remove(target.id());
       return;
     }
-    java.util.concurrent.CompletableFuture.allOf(chosen.stream()
+    CompletableFuture.allOf(chosen.stream()
         .map(via -> prober.indirect(via.http(), target.id()).thenAccept(alive -> {
           if (alive) {
             answered(target.id());
           }
-        })).toArray(java.util.concurrent.CompletableFuture[]::new))
+        })).toArray(CompletableFuture[]::new))
         .whenComplete((ok, error) -> asking.remove(target.id()));
   }
 

@@ -30,6 +30,11 @@ public final class Readiness {
     watched.put(check, reason);
   }
 
+  /** Whether one check, set with {@link #ready} or {@link #notReady}, is ready. */
+  public boolean isReady(String check) {
+    return READY.equals(checks.get(check));
+  }
+
   public boolean isReady() {
     return !checks.isEmpty() && checks().values().stream().allMatch(READY::equals);
   }

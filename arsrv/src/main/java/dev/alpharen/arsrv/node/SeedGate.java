@@ -51,18 +51,16 @@ final class SeedGate implements MembershipListener, AutoCloseable {
 
   private void evaluate() {
     if (hazelcast.getCluster().getMembers().size() > 1) {
-      if (!CHECK_READY.equals(readiness.checks().get(CHECK))) {
+      if (!readiness.isReady(CHECK)) {
         readiness.ready(CHECK);
         LoggerFactory.getLogger(SeedGate.class).info("joined cluster with {} members; the seed"
             + " check is ready", hazelcast.getCluster().getMembers().size());
       }
       close();
-    } else if (!CHECK_READY.equals(readiness.checks().get(CHECK))) {
+    } else if (!readiness.isReady(CHECK)) {
       readiness.notReady(CHECK, reason);
     }
   }
-
-  private static final String CHECK_READY = "ready";
 
   @Override
   public void memberAdded(MembershipEvent event) {
