@@ -25,12 +25,14 @@ public final class AdminApi implements HttpHandler {
    * @param variables the cluster's and this node's variables
    * @param health this node's failure detector and RTT meter
    * @param picker this node's choice of nodes, nearest first
+   * @param broker this node's message broker
    */
   public AdminApi(NodeDirectory directory, VersionedRegistry config, ClusterEvents events,
-      VariableScopes variables, HealthView health, NodePicker picker) {
+      VariableScopes variables, HealthView health, NodePicker picker, BrokerView broker) {
     new ClusterResource(directory, health, picker).addTo(routes);
     new ConfigResource(config, events).addTo(routes);
     new VariablesResource(variables.cluster(), variables.node()).addTo(routes);
+    new BrokerResource(broker).addTo(routes);
     routes.setFallbackHandler(e -> HttpJson.error(e, 404, "no such API resource: "
             + e.getRequestMethod() + " /api/v1" + e.getRelativePath()))
         .setInvalidMethodHandler(e -> HttpJson.error(e, 405, "method " + e.getRequestMethod()

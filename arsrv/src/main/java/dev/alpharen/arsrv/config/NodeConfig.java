@@ -41,7 +41,7 @@ public record NodeConfig(
             Duration.ofSeconds(5)),
         new ClusterSection("alpha-ren", "127.0.0.1", 5701, new JoinSection(List.of(), false, "", "")),
         new HttpSection("127.0.0.1", 8080, ""),
-        new BrokerSection(61616),
+        BrokerSection.defaults(),
         new ProxySection("127.0.0.1", 8000, Duration.ofSeconds(30), 16_384, 10_485_760),
         new DnsSection(5353, "arclst."),
         new SecuritySection(""),
@@ -89,7 +89,7 @@ public record NodeConfig(
     if (!http.advertise().isEmpty()) {
       problems.hostPort("http.advertise", http.advertise());
     }
-    problems.port("broker.port", broker.port());
+    broker.check(problems);
     problems.require("proxy.host", !proxy.host().isBlank(), "must not be empty");
     problems.port("proxy.port", proxy.port());
     problems.require("proxy.requestTimeout", !proxy.requestTimeout().isNegative()
@@ -150,8 +150,80 @@ public record NodeConfig(
    */
   public record HttpSection(String host, int port, String advertise) {}
 
-  /** {@code broker.*}: the embedded message broker's acceptor. */
-  public record BrokerSection(int port) {}
+  /**
+   * {@code broker.*}: the embedded Artemis broker: its acceptor (CORE, AMQP, OpenWire), who may use
+   * it, how the brokers of the cluster back each other up, and how full a queue may get.
+   */
+  public record BrokerSection(String host, int port, List<BrokerUser> users, String clusterPassword,
+      boolean ha, int backupPortOffset, int maxQueueMessages, int maxQueueBytes,
+      String fullPolicy, int tlsPort, String keyStore, String keyStorePassword) {
+
+    /** What a queue does with a new message once it holds its maximum. */
+    public static final List<String> FULL_POLICIES = List.of("BLOCK", "FAIL");
+    /** The broker roles a user can hold. */
+    public static final List<String> BROKER_ROLES = List.of("send", "consume", "admin");
+
+    public BrokerSection {
+      users = List.copyOf(users);
+    }
+
+    static BrokerSection defaults() {
+      return new BrokerSection("127.0.0.1", 61616, List.of(), "", true, 100, 100_000,
+          104_857_600, "BLOCK", 0, "", "");
+    }
+
+    void check(Problems problems) {
+      problems.require("broker.host", !host.isBlank(), "must not be empty");
+      problems.port("broker.port", port);
+      for (int i = 0; i < users.size(); i++) {
+        BrokerUser user = users.get(i);
+        String at = "broker.users[" + i + "]";
+        problems.require(at + ".name", user.name().matches("[A-Za-z0-9._-]{1,64}"),
+            "must be 1 to 64 letters, digits, '.', '_' or '-', was '" + user.name() + "'");
+        problems.require(at + ".password", user.password().length() >= 8,
+            "must have at least 8 characters");
+        problems.require(at + ".roles", !user.roles().isEmpty(),
+            "must name at least one role; allowed: " + String.join(", ", BROKER_ROLES));
+        for (String role : user.roles()) {
+          problems.require(at + ".roles", BROKER_ROLES.contains(role),
+              "unknown role '" + role + "'; allowed: " + String.join(", ", BROKER_ROLES));
+        }
+        for (int j = 0; j < i; j++) {
+          problems.require(at + ".name", !users.get(j).name().equals(user.name()),
+              "user '" + user.name() + "' is listed twice");
+        }
+      }
+      problems.require("broker.clusterPassword",
+          clusterPassword.isEmpty() || clusterPassword.length() >= 16,
+          "must be empty (generated and shared through the cluster) or at least 16 characters");
+      problems.require("broker.backupPortOffset", backupPortOffset >= 1
+          && backupPortOffset <= 10_000 && (port == 0 || port + backupPortOffset <= 65_535),
+          "must be from 1 to 10000 and keep broker.port + offset a port, was " + backupPortOffset);
+      problems.require("broker.maxQueueMessages", maxQueueMessages >= 1,
+          "must be at least 1, was " + maxQueueMessages);
+      problems.require("broker.maxQueueBytes", maxQueueBytes >= 65_536,
+          "must be at least 65536, was " + maxQueueBytes);
+      problems.require("broker.fullPolicy", FULL_POLICIES.contains(fullPolicy),
+          "unknown policy '" + fullPolicy + "'; allowed: " + String.join(", ", FULL_POLICIES));
+      if (tlsPort != 0) {
+        problems.port("broker.tlsPort", tlsPort);
+        problems.require("broker.keyStore", !keyStore.isBlank(),
+            "must name a PKCS12 or JKS key store when broker.tlsPort is set");
+      }
+    }
+  }
+
+  /** One broker user: a name, a password and its roles ({@code send}, {@code consume}, {@code admin}). */
+  public record BrokerUser(String name, String password, List<String> roles) {
+    public BrokerUser {
+      roles = List.copyOf(roles);
+    }
+
+    @Override
+    public String toString() {
+      return "BrokerUser[name=" + name + ", roles=" + roles + "]";
+    }
+  }
 
   /**
    * {@code proxy.*}: ARDPX, the reverse proxy (role {@code ardpx}): where it listens and how long

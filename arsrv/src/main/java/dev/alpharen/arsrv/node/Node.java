@@ -18,6 +18,10 @@ import dev.alpharen.arhav.NodePicker;
 import dev.alpharen.arhav.PeakEwmaPicker;
 import dev.alpharen.arhav.Health;
 import dev.alpharen.arhav.probe.ProbeHandler;
+import dev.alpharen.arsrv.broker.BrokerStatus;
+import dev.alpharen.arsrv.broker.ClusterCredential;
+import dev.alpharen.arsrv.broker.EmbeddedBroker;
+import dev.alpharen.arsrv.broker.HazelcastBroadcast;
 import dev.alpharen.arsrv.config.NodeConfig;
 import dev.alpharen.arsrv.http.NodeHttpServer;
 import dev.alpharen.arwadm.AdminApi;
@@ -63,6 +67,8 @@ public final class Node implements AutoCloseable {
   private volatile NodePicker picker;
   private volatile HealthMonitor monitor;
   private EdgeRoles edge;
+  private int brokerPort;
+  private volatile EmbeddedBroker broker;
 
   /**
    * @param config the node's configuration
@@ -99,6 +105,7 @@ public final class Node implements AutoCloseable {
       picker.observe(config.node().id(), Duration.ofNanos(100_000));
       edge = EdgeRoles.start(config, this::view, picker);
       started.push(edge);
+      brokerPort = Ports.resolve(config.broker().host(), config.broker().port(), "broker.port");
       ClusterEvents events = new ClusterEvents(hz);
       started.push(events);
       directory = NodeDirectory.publish(hz, config.cluster().name(),
@@ -108,6 +115,9 @@ public final class Node implements AutoCloseable {
           dataDir.resolve("state"), Clock.systemUTC());
       started.push(configEntries);
       int restored = configEntries.restoreFromDisk();
+      broker = startBroker(hz);
+      BrokerStatus brokerStatus = new BrokerStatus(broker);
+      housekeeping.scheduleWithFixedDelay(brokerStatus::sample, 2, 2, TimeUnit.SECONDS);
       NodeVariables nodeVariables = new NodeVariables(Clock.systemUTC());
       housekeeping.scheduleWithFixedDelay(nodeVariables::runOnce, 5, 5, TimeUnit.SECONDS);
       HealthMonitor health = new HealthMonitor(hz, directory, config.hav().probeSettings(),
@@ -119,7 +129,7 @@ public final class Node implements AutoCloseable {
       readiness.watch("rejoin", health::notReadyReason);
       health.start();
       http.mountApi(new BasicAuthHandler(new AdminApi(directory, configEntries, events,
-          new VariableScopes(new ClusterVariables(hz), nodeVariables), health, picker), "admin",
+          new VariableScopes(new ClusterVariables(hz), nodeVariables), health, picker, brokerStatus), "admin",
           adminPassword));
       Drain drain = new Drain(directory, readiness, config.node().drainGrace(), onDrained);
       started.push(drain);
@@ -150,6 +160,24 @@ public final class Node implements AutoCloseable {
         throw s;
       }
       throw new StartupException("node " + config.node().id() + " failed to start: " + e, e);
+    }
+  }
+
+  private EmbeddedBroker startBroker(HazelcastInstance hz) throws StartupException {
+    String channel = config.cluster().name();
+    HazelcastBroadcast.register(channel, hz);
+    started.push(() -> HazelcastBroadcast.unregister(channel));
+    readiness.notReady("broker", "starting the message broker");
+    try {
+      EmbeddedBroker b = EmbeddedBroker.start(config.broker(), config.node().id(),
+          advertisedHost(), brokerPort, dataDir, channel,
+          ClusterCredential.resolve(hz, config.broker().clusterPassword()), Duration.ofSeconds(60));
+      started.push(b);
+      readiness.ready("broker");
+      return b;
+    } catch (Exception e) {
+      throw new StartupException("node " + config.node().id() + ": the message broker did not"
+          + " start: " + e.getMessage(), e);
     }
   }
 
@@ -190,13 +218,12 @@ public final class Node implements AutoCloseable {
   }
 
   private NodeDescriptor descriptor(NodeStatus status) {
-    // Services this build runs; the broker, proxy and DNS ports join as those roles land.
     String advertise = config.http().advertise();
     int colon = advertise.lastIndexOf(':');
     String host = advertise.isEmpty() ? advertisedHost() : advertise.substring(0, colon);
     int httpPort = advertise.isEmpty() ? http.port()
         : Integer.parseInt(advertise.substring(colon + 1));
-    NodePorts ports = new NodePorts(httpPort, 0, edge.proxyPort(), edge.dnsPort());
+    NodePorts ports = new NodePorts(httpPort, brokerPort, edge.proxyPort(), edge.dnsPort());
     return new NodeDescriptor(config.node().id(), config.node().lan(), config.node().roles(),
         host, ports, version,
         ProcessHandle.current().info().startInstant().orElse(Instant.now()), status);

@@ -21,7 +21,9 @@ class ConfigLoaderTest {
   private static final String ALL_KEYS = "node.id, node.lan, node.dataDir, node.roles,"
       + " node.shutdownTimeout, node.drainGrace, cluster.name, cluster.host, cluster.port, cluster.join.members,"
       + " cluster.join.multicast, cluster.join.dns, cluster.join.dnsServer, http.host, http.port, http.advertise,"
-      + " broker.port,"
+      + " broker.host, broker.port, broker.users, broker.clusterPassword, broker.ha,"
+      + " broker.backupPortOffset, broker.maxQueueMessages, broker.maxQueueBytes, broker.fullPolicy,"
+      + " broker.tlsPort, broker.keyStore, broker.keyStorePassword,"
       + " proxy.host, proxy.port, proxy.requestTimeout, proxy.maxHeaderBytes, proxy.maxBodyBytes,"
       + " dns.port, dns.suffix, security.adminPassword, hav.probeInterval, hav.probeTimeout,"
       + " hav.suspectAfter, hav.removeAfter, hav.rttShareInterval";
@@ -91,6 +93,11 @@ class ConfigLoaderTest {
           port: 9090
         broker:
           port: 61617
+          users:
+            - name: orders-app
+              password: s3cret-orders
+              roles: [send, consume]
+          fullPolicy: FAIL
         proxy:
           port: 8443
         dns:
@@ -107,7 +114,9 @@ class ConfigLoaderTest {
         new NodeConfig.ClusterSection("prod", "10.0.0.5", 5801,
             new NodeConfig.JoinSection(List.of("10.0.0.6:5801", "10.0.0.7:5801"), false, "", "")),
         new NodeConfig.HttpSection("0.0.0.0", 9090, ""),
-        new NodeConfig.BrokerSection(61617),
+        new NodeConfig.BrokerSection("127.0.0.1", 61617, List.of(new NodeConfig.BrokerUser(
+            "orders-app", "s3cret-orders", List.of("send", "consume"))), "", true, 100, 100_000,
+            104_857_600, "FAIL", 0, "", ""),
         new NodeConfig.ProxySection("127.0.0.1", 8443, Duration.ofSeconds(30), 16_384,
             10_485_760),
         new NodeConfig.DnsSection(0, "arclst."),

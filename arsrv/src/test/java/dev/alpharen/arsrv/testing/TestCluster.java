@@ -83,6 +83,7 @@ public final class TestCluster implements AutoCloseable {
     int index = nodes.size();
     String id = "n" + (index + 1);
     Path dir = root.resolve(id);
+    int brokerPort = freePort();
     String seeds = ports.stream().map(p -> "      - 127.0.0.1:" + p)
         .collect(Collectors.joining("\n"));
     String yaml = String.join("\n",
@@ -101,7 +102,11 @@ public final class TestCluster implements AutoCloseable {
         "  host: 127.0.0.1",
         "  port: 0",
         "broker:",
-        "  port: 0",
+        "  port: " + brokerPort,
+        "  users:",
+        "    - {name: " + TestNode.BROKER_USER + ", password: " + TestNode.BROKER_PASSWORD
+            + ", roles: [send, consume, admin]}",
+        "    - {name: it-sender, password: it-sender-password, roles: [send]}",
         "proxy:",
         "  port: 0",
         "dns:",
@@ -116,7 +121,7 @@ public final class TestCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + config, e);
     }
-    TestNode node = new TestNode(id, dir, ports.get(index), config, sets);
+    TestNode node = new TestNode(id, dir, ports.get(index), brokerPort, config, sets);
     nodes.add(node);
     return node;
   }

@@ -31,6 +31,9 @@ import java.util.concurrent.TimeUnit;
 public final class TestNode {
   /** The admin password every test node is given. */
   public static final String ADMIN_PASSWORD = "test-admin-password";
+  /** A broker user with every role, configured on every test node. */
+  public static final String BROKER_USER = "it-client";
+  public static final String BROKER_PASSWORD = "it-client-password";
   static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,18 +43,25 @@ public final class TestNode {
   private final String id;
   private final Path dir;
   private final int clusterPort;
+  private final int brokerPort;
   private final Path config;
   private final List<String> sets;
   private final List<String> ownSets = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Process process;
   private volatile String httpUrl;
 
-  TestNode(String id, Path dir, int clusterPort, Path config, List<String> sets) {
+  TestNode(String id, Path dir, int clusterPort, int brokerPort, Path config, List<String> sets) {
     this.id = id;
     this.dir = dir;
     this.clusterPort = clusterPort;
+    this.brokerPort = brokerPort;
     this.config = config;
     this.sets = List.copyOf(sets);
+  }
+
+  /** The node broker's acceptor (CORE, AMQP, OpenWire), fixed across restarts. */
+  public String brokerUrl() {
+    return "tcp://127.0.0.1:" + brokerPort;
   }
 
   /** Starts the process (without waiting for readiness). */

@@ -1,0 +1,135 @@
+package dev.alpharen.arsrv.broker;
+
+import dev.alpharen.arwadm.BrokerView;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.activemq.artemis.core.postoffice.Binding;
+import org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+
+/**
+ * This node's broker as the admin API and metrics show it. Rates come from {@link #sample()},
+ * which the node calls every few seconds; depth and age are read when asked. Thread-safe.
+ */
+public final class BrokerStatus implements BrokerView {
+  private final EmbeddedBroker broker;
+  private final Map<String, Sample> last = new ConcurrentHashMap<>();
+  private final Map<String, double[]> rates = new ConcurrentHashMap<>();
+
+  public BrokerStatus(EmbeddedBroker broker) {
+    this.broker = broker;
+  }
+
+  private record Sample(long added, long acknowledged, long nanos) {}
+
+  /** Takes one sample of every queue's counters; rates are per second since the previous one. */
+  public void sample() {
+    long now = System.nanoTime();
+    for (Queue queue : userQueues()) {
+      String name = queue.getName().toString();
+      Sample current = new Sample(queue.getMessagesAdded(), queue.getMessagesAcknowledged(), now);
+      Sample previous = last.put(name, current);
+      if (previous != null && now > previous.nanos()) {
+        double seconds = (now - previous.nanos()) / 1e9;
+        rates.put(name, new double[] {
+            Math.max(0, current.added() - previous.added()) / seconds,
+            Math.max(0, current.acknowledged() - previous.acknowledged()) / seconds});
+      }
+    }
+  }
+
+  /** The user queues of this node's broker (not Artemis's internal store-and-forward ones). */
+  public List<Queue> userQueues() {
+    ActiveMQServer server = broker.server();
+    if (!server.isActive()) {
+      return List.of();
+    }
+    List<Queue> queues = new ArrayList<>();
+    server.getPostOffice().getAllBindings()
+        .filter(b -> b instanceof LocalQueueBinding)
+        .map(b -> ((LocalQueueBinding) b).getQueue())
+        .filter(q -> !q.isInternalQueue()
+            && !q.getName().toString().startsWith(EmbeddedBroker.INTERNAL_PREFIX)
+            && !q.getAddress().toString().startsWith("activemq.notifications"))
+        .forEach(queues::add);
+    queues.sort(Comparator.comparing(q -> q.getName().toString()));
+    return queues;
+  }
+
+  /** Messages waiting in this node's user queues. */
+  public long depth() {
+    return userQueues().stream().mapToLong(Queue::getMessageCount).sum();
+  }
+
+  @Override
+  public Map<String, Object> status() {
+    ActiveMQServer server = broker.server();
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("node", server.getConfiguration().getName());
+    status.put("brokerId", String.valueOf(server.getNodeID()));
+    status.put("active", server.isActive());
+    status.put("port", broker.port());
+    status.put("peers", server.isActive() ? broker.clusterPeers() : List.of());
+    status.put("replicated", replicated(server));
+    List<Map<String, Object>> backups = new ArrayList<>();
+    broker.backups().forEach((name, backup) -> {
+      Map<String, Object> b = new LinkedHashMap<>();
+      b.put("name", name);
+      b.put("brokerId", String.valueOf(backup.getNodeID()));
+      b.put("state", String.valueOf(backup.getState()));
+      b.put("active", backup.isActive());
+      b.put("replicaSynced", backup.isReplicaSync());
+      backups.add(b);
+    });
+    status.put("backups", backups);
+    status.put("messages", depth());
+    return status;
+  }
+
+  /** Whether a replica on a peer holds an up-to-date copy of this broker's journal. */
+  static boolean replicated(ActiveMQServer server) {
+    var replication = server.isActive() ? server.getReplicationManager() : null;
+    return replication != null && replication.isStarted() && !replication.isSynchronizing();
+  }
+
+  @Override
+  public List<Map<String, Object>> queues() {
+    long now = System.currentTimeMillis();
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Queue queue : userQueues()) {
+      String name = queue.getName().toString();
+      AddressSettings settings = broker.server().getAddressSettingsRepository()
+          .getMatch(queue.getAddress().toString());
+      MessageReference first = queue.peekFirstMessage();
+      double[] rate = rates.getOrDefault(name, new double[2]);
+      Map<String, Object> q = new LinkedHashMap<>();
+      q.put("name", name);
+      q.put("address", queue.getAddress().toString());
+      q.put("routing", String.valueOf(queue.getRoutingType()));
+      q.put("durable", queue.isDurable());
+      q.put("messages", queue.getMessageCount());
+      q.put("bytes", queue.getPersistentSize());
+      q.put("delivering", queue.getDeliveringCount());
+      q.put("scheduled", queue.getScheduledCount());
+      q.put("consumers", queue.getConsumerCount());
+      q.put("maxMessages", settings.getMaxSizeMessages());
+      q.put("maxBytes", settings.getMaxSizeBytes());
+      q.put("fullPolicy", String.valueOf(settings.getAddressFullMessagePolicy()));
+      q.put("added", queue.getMessagesAdded());
+      q.put("acknowledged", queue.getMessagesAcknowledged());
+      q.put("ratePerSecondIn", Math.round(rate[0] * 10) / 10.0);
+      q.put("ratePerSecondOut", Math.round(rate[1] * 10) / 10.0);
+      q.put("oldestMessageAgeMs", first == null ? null
+          : Math.max(0, now - first.getMessage().getTimestamp()));
+      out.add(q);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,263 @@
+package dev.alpharen.arsrv.broker;
+
+import dev.alpharen.arsrv.config.NodeConfig.BrokerSection;
+import dev.alpharen.arsrv.config.NodeConfig.BrokerUser;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.activemq.artemis.api.core.BroadcastGroupConfiguration;
+import org.apache.activemq.artemis.api.core.DiscoveryGroupConfiguration;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.ClusterConnectionConfiguration;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
+import org.apache.activemq.artemis.core.config.ha.ColocatedPolicyConfiguration;
+import org.apache.activemq.artemis.core.config.ha.PrimaryOnlyPolicyConfiguration;
+import org.apache.activemq.artemis.core.config.ha.ReplicaPolicyConfiguration;
+import org.apache.activemq.artemis.core.config.ha.ReplicatedPolicyConfiguration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
+import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.cluster.impl.MessageLoadBalancingType;
+import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
+import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's ActiveMQ Artemis broker: a persistent journal under the data directory, synced on
+ * every commit; one acceptor for CORE, AMQP and OpenWire clients (plus an optional TLS one); an
+ * in-VM acceptor for the node's own routes; users and roles from configuration and anonymous
+ * access off.
+ *
+ * <p>The brokers of one cluster find each other through Hazelcast ({@link HazelcastBroadcast}) and
+ * form one Artemis cluster: messages are load-balanced on demand to queues that have consumers,
+ * and redistributed at once from a queue that loses its last consumer. With {@code broker.ha}, each
+ * broker asks a peer to run a colocated replica of its journal (Artemis's colocated replication);
+ * when a node dies, that replica takes over its messages and the cluster delivers them, so nothing
+ * waits for the dead node to come back.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+  /** The cluster user of the brokers; its password is the cluster credential. */
+  public static final String CLUSTER_USER = "alpharen-cluster";
+  /** Where messages go after their last failed delivery. */
+  public static final String DEAD_LETTER_QUEUE = "DLQ";
+  /** Where expired messages go. */
+  public static final String EXPIRY_QUEUE = "ExpiryQueue";
+  /** The in-VM address of the node's own broker. */
+  public static final String IN_VM_URL = "vm://0";
+  /** Addresses Artemis keeps for itself: never bounded, never listed as user queues. */
+  static final String INTERNAL_PREFIX = "$.artemis.internal.";
+
+  private final ActiveMQServer server;
+  private final String nodeId;
+  private final int port;
+  private final String clusterPassword;
+
+  private EmbeddedBroker(ActiveMQServer server, String nodeId, int port, String clusterPassword) {
+    this.server = server;
+    this.nodeId = nodeId;
+    this.port = port;
+    this.clusterPassword = clusterPassword;
+  }
+
+  /**
+   * Starts the broker and waits until it is active.
+   *
+   * @param settings {@code broker.*}
+   * @param nodeId the node's id (the broker's name)
+   * @param advertisedHost how other brokers reach this one
+   * @param port the acceptor's port (already resolved: not 0)
+   * @param dataDir the node's data directory; the journal lives in {@code broker/} below it
+   * @param discoveryChannel a {@link HazelcastBroadcast} channel registered for this node
+   * @param clusterPassword the cluster credential shared by every broker of the cluster
+   */
+  public static EmbeddedBroker start(BrokerSection settings, String nodeId, String advertisedHost,
+      int port, Path dataDir, String discoveryChannel, String clusterPassword, Duration timeout)
+      throws Exception {
+    Configuration config = configuration(settings, nodeId, advertisedHost, port, dataDir,
+        discoveryChannel, clusterPassword);
+    ActiveMQJAASSecurityManager security = new ActiveMQJAASSecurityManager(
+        InVMLoginModule.class.getName(), users(settings.users()));
+    ActiveMQServer server = new ActiveMQServerImpl(config, security);
+    long started = System.nanoTime();
+    server.start();
+    if (!server.waitForActivation(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      server.stop();
+      throw new IllegalStateException("broker did not become active within " + timeout
+          + "; see the log above for Artemis's reason");
+    }
+    log.info("broker {} active in {} ms on {}:{} (CORE, AMQP, OpenWire){}, journal {}", nodeId,
+        (System.nanoTime() - started) / 1_000_000, settings.host(), port,
+        settings.tlsPort() == 0 ? "" : ", TLS on " + settings.tlsPort(),
+        dataDir.resolve("broker"));
+    return new EmbeddedBroker(server, nodeId, port, clusterPassword);
+  }
+
+  static Configuration configuration(BrokerSection settings, String nodeId, String advertisedHost,
+      int port, Path dataDir, String discoveryChannel, String clusterPassword) throws Exception {
+    Path journal = dataDir.resolve("broker");
+    ConfigurationImpl config = new ConfigurationImpl();
+    config.setName(nodeId);
+    config.setPersistenceEnabled(true);
+    config.setJournalType(JournalType.NIO);
+    config.setJournalDirectory(journal.resolve("journal").toString());
+    config.setBindingsDirectory(journal.resolve("bindings").toString());
+    config.setPagingDirectory(journal.resolve("paging").toString());
+    config.setLargeMessagesDirectory(journal.resolve("large-messages").toString());
+    config.setNodeManagerLockDirectory(journal.toString());
+    config.setJournalSyncTransactional(true);
+    config.setJournalSyncNonTransactional(true);
+    config.setJournalDatasync(true);
+    config.setJMXManagementEnabled(false);
+    config.setCriticalAnalyzer(false);
+    // Messages over this are paged to disk; queues also have their own bound (below).
+    config.setGlobalMaxSize(Runtime.getRuntime().maxMemory() / 8);
+    config.setMaxDiskUsage(95);
+    config.setSecurityEnabled(true);
+    config.setClusterUser(CLUSTER_USER);
+    config.setClusterPassword(clusterPassword);
+    config.setGracefulShutdownEnabled(false);
+
+    String acceptorParams = "protocols=CORE,AMQP,OPENWIRE;supportAdvisory=false;"
+        + "suppressInternalManagementObjects=true";
+    config.addAcceptorConfiguration("artemis", "tcp://" + settings.host() + ":" + port + "?"
+        + acceptorParams);
+    if (settings.tlsPort() != 0) {
+      config.addAcceptorConfiguration("artemis-tls", "tcp://" + settings.host() + ":"
+          + settings.tlsPort() + "?" + acceptorParams + ";sslEnabled=true;keyStorePath="
+          + settings.keyStore() + ";keyStorePassword=" + settings.keyStorePassword());
+    }
+    config.addAcceptorConfiguration("in-vm", IN_VM_URL);
+    config.addConnectorConfiguration("self", "tcp://" + advertisedHost + ":" + port);
+
+    HazelcastBroadcast discovery = new HazelcastBroadcast(discoveryChannel);
+    config.addBroadcastGroupConfiguration(new BroadcastGroupConfiguration().setName("alpharen")
+        .setBroadcastPeriod(500).setConnectorInfos(List.of("self"))
+        .setEndpointFactory(discovery));
+    config.addDiscoveryGroupConfiguration("alpharen", new DiscoveryGroupConfiguration()
+        .setName("alpharen").setRefreshTimeout(5_000).setDiscoveryInitialWaitTimeout(1_000)
+        .setBroadcastEndpointFactory(discovery));
+    config.addClusterConfiguration(new ClusterConnectionConfiguration().setName("alpharen")
+        .setConnectorName("self").setDiscoveryGroupName("alpharen")
+        .setMessageLoadBalancingType(MessageLoadBalancingType.ON_DEMAND)
+        .setDuplicateDetection(true).setMaxHops(1).setRetryInterval(500)
+        .setRetryIntervalMultiplier(1.5).setMaxRetryInterval(5_000).setReconnectAttempts(-1)
+        .setCallTimeout(10_000));
+
+    if (settings.ha()) {
+      config.setHAPolicyConfiguration(new ColocatedPolicyConfiguration().setRequestBackup(true)
+          .setMaxBackups(2).setBackupRequestRetries(-1).setBackupRequestRetryInterval(2_000)
+          .setBackupPortOffset(settings.backupPortOffset())
+          .setPrimaryConfig(new ReplicatedPolicyConfiguration().setCheckForActiveServer(true)
+              .setClusterName("alpharen"))
+          .setBackupConfig(new ReplicaPolicyConfiguration().setClusterName("alpharen")
+              .setAllowFailBack(true).setRestartBackup(true)));
+    } else {
+      config.setHAPolicyConfiguration(new PrimaryOnlyPolicyConfiguration());
+    }
+
+    AddressSettings bounded = new AddressSettings()
+        .setRedistributionDelay(0)
+        .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_QUEUE))
+        .setExpiryAddress(SimpleString.of(EXPIRY_QUEUE))
+        .setMaxDeliveryAttempts(10)
+        .setMaxSizeMessages(settings.maxQueueMessages())
+        .setMaxSizeBytes(settings.maxQueueBytes())
+        .setAddressFullMessagePolicy(AddressFullMessagePolicy.valueOf(settings.fullPolicy()));
+    config.addAddressSetting("#", bounded);
+    config.addAddressSetting(INTERNAL_PREFIX + "#", new AddressSettings()
+        .setRedistributionDelay(0).setMaxSizeBytes(-1).setMaxSizeMessages(-1)
+        .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
+    for (String name : List.of(DEAD_LETTER_QUEUE, EXPIRY_QUEUE)) {
+      config.addAddressConfiguration(new CoreAddressConfiguration().setName(name)
+          .addRoutingType(RoutingType.ANYCAST).addQueueConfiguration(QueueConfiguration.of(name)
+              .setRoutingType(RoutingType.ANYCAST)));
+      // Dead letters are kept whatever their number: they are paged, never refused.
+      config.addAddressSetting(name, new AddressSettings().setRedistributionDelay(-1)
+          .setMaxSizeBytes(-1).setMaxSizeMessages(-1)
+          .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
+    }
+
+    config.putSecurityRoles("#", Set.of(
+        role("admin", true, true, true),
+        role("send", true, false, false),
+        role("consume", false, true, false)));
+    return config;
+  }
+
+  /**
+   * A role: {@code send} and {@code consume} (each may create the queue it uses, as clients
+   * expect of auto-created queues), and everything else, management included, for {@code admin}.
+   */
+  private static Role role(String name, boolean send, boolean consume, boolean admin) {
+    boolean use = send || consume;
+    // name, send, consume, createDurableQueue, deleteDurableQueue, createNonDurableQueue,
+    // deleteNonDurableQueue, manage, browse, createAddress, deleteAddress, view, edit
+    return new Role(name, send, consume, use, admin, use, admin, admin, admin || consume, use,
+        admin, admin, admin);
+  }
+
+  private static SecurityConfiguration users(List<BrokerUser> users) {
+    SecurityConfiguration security = new SecurityConfiguration();
+    for (BrokerUser user : users) {
+      security.addUser(user.name(), user.password());
+      for (String role : user.roles()) {
+        security.addRole(user.name(), role);
+      }
+    }
+    // No default user: a client without valid credentials is refused.
+    return security;
+  }
+
+  /** The Artemis server, for the node's own components (stats, scale-down, routes). */
+  public ActiveMQServer server() {
+    return server;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** The credential the node's own clients use on the in-VM acceptor. */
+  public String internalUser() {
+    return CLUSTER_USER;
+  }
+
+  public String internalPassword() {
+    return clusterPassword;
+  }
+
+  /** The colocated replicas this broker runs for peers, by the name Artemis gives them. */
+  public Map<String, ActiveMQServer> backups() {
+    return server.getClusterManager() == null || server.getClusterManager().getHAManager() == null
+        ? Map.of() : server.getClusterManager().getHAManager().getBackupServers();
+  }
+
+  /** The ids of the brokers this one is connected to in the cluster (not counting itself). */
+  public List<String> clusterPeers() {
+    List<String> peers = new ArrayList<>();
+    server.getClusterManager().getClusterConnections().forEach(cc ->
+        cc.getNodes().keySet().forEach(peers::add));
+    return peers;
+  }
+
+  @Override
+  public void close() throws Exception {
+    log.info("broker {} stopping", nodeId);
+    server.stop();
+  }
+}
