@@ -99,8 +99,12 @@ class BrokerFailoverIT {
     private final AtomicInteger repeats = new AtomicInteger();
 
     Connection consume(Connection connection) throws JMSException {
+      return consume(connection, QUEUE);
+    }
+
+    Connection consume(Connection connection, String queue) throws JMSException {
       Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-      MessageConsumer consumer = session.createConsumer(session.createQueue(QUEUE));
+      MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
       consumer.setMessageListener(m -> {
         try {
           if (seen.putIfAbsent(m.getIntProperty("seq"), Boolean.TRUE) != null) {

@@ -24,7 +24,9 @@ import org.apache.activemq.artemis.core.config.ha.ReplicatedPolicyConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.cluster.impl.MessageLoadBalancingType;
 import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
@@ -66,6 +68,7 @@ public final class EmbeddedBroker implements AutoCloseable {
   private final String nodeId;
   private final int port;
   private final String clusterPassword;
+  private volatile boolean stopped;
 
   private EmbeddedBroker(ActiveMQServer server, String nodeId, int port, String clusterPassword) {
     this.server = server;
@@ -255,9 +258,56 @@ public final class EmbeddedBroker implements AutoCloseable {
     return peers;
   }
 
+  /**
+   * Hands this broker's messages to the rest of the cluster before the node leaves for good:
+   * waits (at most {@code timeout}) until redistribution has moved every queued message to
+   * consumers on other nodes, then stops. Whatever is still held then (a queue nobody consumes,
+   * dead letters) is handed to this broker's replica on a peer, which takes over. Either way the
+   * node leaves nothing behind that only it could deliver.
+   *
+   * @return how many messages were left for the replica (0: the journal was empty)
+   */
+  public long handOver(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long movable = heldMessages(false);
+    log.info("broker {} handing over: {} message(s) queued here; waiting up to {} for the cluster's"
+        + " consumers to take them", nodeId, movable, timeout);
+    while (movable > 0 && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(100);
+      movable = heldMessages(false);
+    }
+    long left = heldMessages(true);
+    stopped = true;
+    if (left == 0) {
+      log.info("broker {} handed over: journal empty; stopping", nodeId);
+      server.stop();
+    } else {
+      log.warn("broker {} handing over: {} message(s) still held (no consumer took them within {});"
+          + " its replica on a peer takes them over", nodeId, left, timeout);
+      server.stop(true, false);
+    }
+    return left;
+  }
+
+  /** Messages held in this broker's queues, in transit to peers included. */
+  long heldMessages(boolean withDeadLetters) {
+    if (!server.isActive()) {
+      return 0;
+    }
+    return server.getPostOffice().getAllBindings()
+        .filter(b -> b instanceof LocalQueueBinding)
+        .map(b -> ((LocalQueueBinding) b).getQueue())
+        .filter(q -> q.isDurable() && (withDeadLetters
+            || !Set.of(DEAD_LETTER_QUEUE, EXPIRY_QUEUE).contains(q.getName().toString())))
+        .mapToLong(Queue::getMessageCount).sum();
+  }
+
   @Override
   public void close() throws Exception {
-    log.info("broker {} stopping", nodeId);
-    server.stop();
+    if (!stopped) {
+      stopped = true;
+      log.info("broker {} stopping", nodeId);
+      server.stop();
+    }
   }
 }

@@ -3,6 +3,8 @@ package dev.alpharen.arsrv.node;
 import dev.alpharen.arclst.NodeDirectory;
 import dev.alpharen.arclst.NodeStatus;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +27,7 @@ final class Drain implements AutoCloseable {
   private final Duration grace;
   private final Runnable onDrained;
   private final AtomicBoolean begun = new AtomicBoolean();
+  private final List<Runnable> handOvers = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
       r -> {
         Thread t = new Thread(r, "node-drain");
@@ -37,6 +40,15 @@ final class Drain implements AutoCloseable {
     this.readiness = readiness;
     this.grace = grace;
     this.onDrained = onDrained;
+  }
+
+  /**
+   * Adds a hand-over step, run in order once the grace period is over and before the node stops
+   * (for example: stop consuming, move queued messages to the cluster). A step that fails is
+   * logged and the next one runs.
+   */
+  void beforeStop(Runnable handOver) {
+    handOvers.add(handOver);
   }
 
   /** Starts draining; returns at once. */
@@ -52,7 +64,13 @@ final class Drain implements AutoCloseable {
   }
 
   private void finish() {
-    // Hand-over of what only this node runs (singletons, queued messages) plugs in here.
+    for (Runnable handOver : handOvers) {
+      try {
+        handOver.run();
+      } catch (RuntimeException e) {
+        log.warn("node {}: a drain hand-over step failed: {}", directory.self().id(), e.toString());
+      }
+    }
     log.info("node {} drained; stopping", directory.self().id());
     new Thread(onDrained, "node-stop").start();
   }

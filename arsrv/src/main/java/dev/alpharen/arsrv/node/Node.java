@@ -133,6 +133,7 @@ public final class Node implements AutoCloseable {
           adminPassword));
       Drain drain = new Drain(directory, readiness, config.node().drainGrace(), onDrained);
       started.push(drain);
+      drain.beforeStop(this::handOverMessages);
       directory.onCommand(command -> {
         if (NodeDirectory.DRAIN.equals(command)) {
           drain.begin();
@@ -160,6 +161,18 @@ public final class Node implements AutoCloseable {
         throw s;
       }
       throw new StartupException("node " + config.node().id() + " failed to start: " + e, e);
+    }
+  }
+
+  /** Drain: moves this node's queued messages to the cluster before the node stops. */
+  private void handOverMessages() {
+    Duration timeout = config.node().shutdownTimeout();
+    try {
+      broker.handOver(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.warn("node {}: message hand-over failed: {}", config.node().id(), e.toString());
     }
   }
 
