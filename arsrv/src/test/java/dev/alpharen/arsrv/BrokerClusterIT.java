@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.alpharen.arsrv.testing.BrokerClient;
 import dev.alpharen.arsrv.testing.TestCluster;
 import dev.alpharen.arsrv.testing.TestNode;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
@@ -17,7 +20,12 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.time.Duration;
 import java.util.HashSet;
+import java.nio.file.Path;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 
 /** The brokers of a cluster form one queue space; external clients need valid credentials. */
@@ -33,8 +41,6 @@ class BrokerClusterIT {
         MessageConsumer consumer = in.createConsumer(in.createQueue("it.orders"));
         Session out = sender.createSession(true, Session.SESSION_TRANSACTED);
         MessageProducer producer = out.createProducer(out.createQueue("it.orders"));
-        // The consumer's binding must reach node 1 before it routes there.
-        await().atMost(Duration.ofSeconds(10)).until(() -> remoteConsumersSeen(cluster.node(0)));
         for (int i = 0; i < 100; i++) {
           producer.send(out.createTextMessage("order-" + i));
         }
@@ -71,8 +77,110 @@ class BrokerClusterIT {
     }
   }
 
-  static boolean remoteConsumersSeen(TestNode node) {
-    return true;
+  @Test
+  void fullQueueRefusesProducersWithTheFailPolicyAndShowsItsBound() throws Exception {
+    try (TestCluster cluster = TestCluster.start(1, "broker.maxQueueMessages=100",
+        "broker.fullPolicy=FAIL")) {
+      TestNode node = cluster.node(0);
+      try (Connection connection = BrokerClient.connect(node)) {
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer producer = session.createProducer(session.createQueue("it.bounded"));
+        for (int i = 0; i < 100; i++) {
+          producer.send(session.createTextMessage("fits " + i));
+        }
+        JMSException full = assertThrows(JMSException.class,
+            () -> producer.send(session.createTextMessage("one too many")));
+        assertTrue(String.valueOf(full.getMessage()).contains("full"), full.toString());
+
+        JsonNode queue = queue(node, "it.bounded");
+        assertEquals(100, queue.path("messages").asInt());
+        assertEquals(100, queue.path("maxMessages").asInt());
+        assertEquals("FAIL", queue.path("fullPolicy").asText());
+
+        MessageConsumer consumer = session.createConsumer(session.createQueue("it.bounded"));
+        for (int i = 0; i < 10; i++) {
+          assertNotNull(consumer.receive(10_000));
+        }
+        producer.send(session.createTextMessage("room again"));
+      }
+    }
+  }
+
+  @Test
+  void fullQueueBlocksProducersWithTheBlockPolicyUntilConsumersCatchUp() throws Exception {
+    try (TestCluster cluster = TestCluster.start(1, "broker.maxQueueMessages=50")) {
+      TestNode node = cluster.node(0);
+      try (Connection connection = BrokerClient.connect(node)) {
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer producer = session.createProducer(session.createQueue("it.blocking"));
+        for (int i = 0; i < 50; i++) {
+          producer.send(session.createTextMessage("fits " + i));
+        }
+        CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> {
+          try (Connection other = BrokerClient.connect(node)) {
+            Session s = other.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createProducer(s.createQueue("it.blocking")).send(s.createTextMessage("waits"));
+          } catch (JMSException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        await("the producer stays blocked while the queue is full").during(Duration.ofSeconds(1))
+            .atMost(Duration.ofSeconds(3)).until(() -> !blocked.isDone());
+        assertEquals(50, queue(node, "it.blocking").path("messages").asInt());
+
+        MessageConsumer consumer = session.createConsumer(session.createQueue("it.blocking"));
+        for (int i = 0; i < 10; i++) {
+          assertNotNull(consumer.receive(10_000));
+        }
+        blocked.get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void tlsAcceptorServesClientsThatTrustItsCertificate(@TempDir Path dir) throws Exception {
+    Path keyStore = dir.resolve("broker.p12");
+    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin",
+        "keytool").toString(), "-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize",
+        "2048", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-validity", "2",
+        "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", "changeit",
+        "-keypass", "changeit").inheritIO().start();
+    assertEquals(0, keytool.waitFor());
+    int tlsPort;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      tlsPort = free.getLocalPort();
+    }
+    try (TestCluster cluster = TestCluster.start(1, "broker.tlsPort=" + tlsPort,
+        "broker.keyStore=" + keyStore, "broker.keyStorePassword=changeit")) {
+      ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:"
+          + tlsPort + "?sslEnabled=true&trustStorePath=" + keyStore
+          + "&trustStorePassword=changeit&trustStoreType=PKCS12&reconnectAttempts=0");
+      try (Connection connection = factory.createConnection(TestNode.BROKER_USER,
+          TestNode.BROKER_PASSWORD)) {
+        connection.start();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        session.createProducer(session.createQueue("it.tls"))
+            .send(session.createTextMessage("over TLS"));
+        TextMessage m = (TextMessage) session.createConsumer(session.createQueue("it.tls"))
+            .receive(10_000);
+        assertEquals("over TLS", m.getText());
+      }
+      ActiveMQConnectionFactory untrusting = new ActiveMQConnectionFactory("tcp://127.0.0.1:"
+          + tlsPort + "?sslEnabled=true&reconnectAttempts=0&initialConnectAttempts=1");
+      assertThrows(JMSException.class, () -> untrusting.createConnection(TestNode.BROKER_USER,
+          TestNode.BROKER_PASSWORD).close(), "a client that does not trust the certificate");
+    }
+  }
+
+  static JsonNode queue(TestNode node, String name) {
+    for (JsonNode q : node.getJson("/api/v1/queues").path("queues")) {
+      if (q.path("name").asText().equals(name)) {
+        return q;
+      }
+    }
+    throw new AssertionError("no queue " + name + " on " + node.id() + ": "
+        + node.getJson("/api/v1/queues"));
   }
 
   /** Waits until every broker sees all others and every primary is replicated. */
