@@ -82,6 +82,9 @@ public final class ConfigLoader {
     Problems rules = new Problems(path -> {
       String leaf = path.replaceAll("\\[\\d+]$", "");
       Function<String, String> origin = originByLeaf.get(leaf);
+      if (origin == null && leaf.contains("[")) { // inside a list of mappings: the list's origin
+        origin = originByLeaf.get(leaf.substring(0, leaf.indexOf('[')));
+      }
       if (origin == null) { // a rule about a whole section: where any of its keys was set
         origin = originByLeaf.entrySet().stream().filter(e -> e.getKey().startsWith(leaf + "."))
             .map(Map.Entry::getValue).findFirst().orElse(null);

@@ -49,6 +49,15 @@ final class ConfigSchema {
 
   /** Turns the text of an environment variable or flag into a tree value for the key. */
   JsonNode fromText(String path, String text) {
+    if (leaves.get(path) instanceof ParameterizedType && text.trim().startsWith("[")) {
+      // A YAML flow list, for lists of mappings: [{name: app, password: ..., roles: [send]}]
+      try {
+        return new com.fasterxml.jackson.databind.ObjectMapper(
+            new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(text);
+      } catch (java.io.IOException e) {
+        return TextNode.valueOf(text);
+      }
+    }
     if (leaves.get(path) instanceof ParameterizedType) {
       ArrayNode array = NODES.arrayNode();
       Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty())

@@ -447,6 +447,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsBrokerUsersFromAnEnvironmentVariableAsAYamlFlowList() throws Exception {
+    NodeConfig config = load(Optional.empty(), Map.of("ALPHAREN_BROKER_USERS",
+        "[{name: app, password: s3cret-pass, roles: [send, consume]}]"));
+    assertEquals(List.of(new NodeConfig.BrokerUser("app", "s3cret-pass",
+        List.of("send", "consume"))), config.broker().users());
+    assertEquals(List.of("environment variable ALPHAREN_BROKER_USERS: broker.users[0].roles:"
+            + " unknown role 'root'; allowed: send, consume, admin"),
+        problems(Optional.empty(), Map.of("ALPHAREN_BROKER_USERS",
+            "[{name: app, password: s3cret-pass, roles: [root]}]")));
+  }
+
+  @Test
   void listsEveryKeyAndItsVariableInTheConfigurationReference() throws IOException {
     Path reference = Path.of("..", "docs", "configuration.md");
     assertTrue(Files.exists(reference), "missing " + reference.toAbsolutePath());
