@@ -40,7 +40,8 @@ final class ClassDataTraining {
     try {
       dir = Files.createTempDirectory("alpharen-training");
       NodeConfig config = new ConfigLoader(Map.of(), "training").load(Optional.empty(), List.of(
-          "node.dataDir=" + dir, "http.port=0", "cluster.port=0",
+          "node.dataDir=" + dir, "http.port=0", "cluster.port=0", "broker.port=0",
+          "proxy.port=0", "dns.port=0",
           "security.adminPassword=" + PASSWORD, "cluster.name=training-" + ProcessHandle.current().pid()));
       Node node = new Node(config, Main.version());
       node.start(() -> { });

@@ -40,6 +40,14 @@ class BrokerDurabilityIT {
       cluster.nodes().forEach(TestNode::awaitReady);
       cluster.awaitClusterSize(3);
       assertEquals(900, queued(cluster, queue), "messages queued after the restart");
+      for (TestNode node : cluster.nodes()) {
+        for (JsonNode backup : node.getJson("/api/v1/broker").path("backups")) {
+          assertTrue(!backup.path("active").asBoolean(), "a planned stop made a replica take over: "
+              + node.id() + " " + backup);
+        }
+        assertTrue(!Files.readString(node.log()).contains("to become 'active'"),
+            "no replica took over during the planned restart: " + node.id());
+      }
 
       BrokerFailoverIT.Sink sink = new BrokerFailoverIT.Sink();
       try (Connection consumer = sink.consume(BrokerClient.connect(cluster.node(0)), queue)) {

@@ -49,7 +49,8 @@ class NodeProcessIT {
 
   @Test
   void launcherStartsANodeWithEmbeddedDefaultsAndStopsWithExitZeroOnSigterm() throws Exception {
-    assumeTrue(free(8080) && free(5701), "default ports 8080 and 5701 must be free on this machine");
+    assumeTrue(free(8080) && free(5701) && free(61616),
+        "default ports 8080, 5701 and 61616 must be free on this machine");
     Path home = Path.of(System.getProperty("alpharen.home", "..")).toAbsolutePath().normalize();
     ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/alpha-ren").toString(), "node")
         .directory(work.toFile()).redirectErrorStream(true)
@@ -57,7 +58,8 @@ class NodeProcessIT {
     builder.environment().keySet().removeIf(k -> k.startsWith("ALPHAREN_"));
     Process node = builder.start();
     try {
-      await("default node ready on :8080").atMost(Duration.ofSeconds(20))
+      // The first start also builds the class-data archive (a training run of a whole node).
+      await("default node ready on :8080").atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(100))
           .ignoreExceptionsInstanceOf(IOException.class)
           .until(() -> status("http://127.0.0.1:8080/health/ready", null) == 200);

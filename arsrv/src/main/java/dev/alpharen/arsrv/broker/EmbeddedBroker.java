@@ -250,6 +250,27 @@ public final class EmbeddedBroker implements AutoCloseable {
         ? Map.of() : server.getClusterManager().getHAManager().getBackupServers();
   }
 
+  /**
+   * Stops the replica this node hosts for the broker {@code brokerId}, if it hosts one that has
+   * not taken over: that broker is stopping on purpose and keeps its own journal.
+   */
+  void stopReplicaOf(String brokerId) {
+    backups().entrySet().removeIf(entry -> {
+      ActiveMQServer backup = entry.getValue();
+      if (!brokerId.equals(String.valueOf(backup.getNodeID())) || backup.isActive()) {
+        return false;
+      }
+      try {
+        log.info("broker {}: stopping replica {} of broker {}, which is stopping on purpose",
+            nodeId, entry.getKey(), brokerId);
+        backup.stop();
+      } catch (Exception e) {
+        log.warn("broker {}: could not stop replica {}: {}", nodeId, entry.getKey(), e.toString());
+      }
+      return true;
+    });
+  }
+
   /** The ids of the brokers this one is connected to in the cluster (not counting itself). */
   public List<String> clusterPeers() {
     List<String> peers = new ArrayList<>();
@@ -265,9 +286,10 @@ public final class EmbeddedBroker implements AutoCloseable {
    * dead letters) is handed to this broker's replica on a peer, which takes over. Either way the
    * node leaves nothing behind that only it could deliver.
    *
+   * @param replica detaches this broker's replica before a stop that needs no take-over
    * @return how many messages were left for the replica (0: the journal was empty)
    */
-  public long handOver(Duration timeout) throws Exception {
+  public long handOver(Duration timeout, ReplicaStandDown replica) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     long movable = heldMessages(false);
     log.info("broker {} handing over: {} message(s) queued here; waiting up to {} for the cluster's"
@@ -280,6 +302,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     stopped = true;
     if (left == 0) {
       log.info("broker {} handed over: journal empty; stopping", nodeId);
+      replica.standDown(Duration.ofSeconds(5));
       server.stop();
     } else {
       log.warn("broker {} handing over: {} message(s) still held (no consumer took them within {});"

@@ -22,6 +22,7 @@ import dev.alpharen.arsrv.broker.BrokerStatus;
 import dev.alpharen.arsrv.broker.ClusterCredential;
 import dev.alpharen.arsrv.broker.EmbeddedBroker;
 import dev.alpharen.arsrv.broker.HazelcastBroadcast;
+import dev.alpharen.arsrv.broker.ReplicaStandDown;
 import dev.alpharen.arsrv.config.NodeConfig;
 import dev.alpharen.arsrv.http.NodeHttpServer;
 import dev.alpharen.arwadm.AdminApi;
@@ -69,6 +70,7 @@ public final class Node implements AutoCloseable {
   private EdgeRoles edge;
   private int brokerPort;
   private volatile EmbeddedBroker broker;
+  private volatile ReplicaStandDown standDown;
 
   /**
    * @param config the node's configuration
@@ -168,7 +170,7 @@ public final class Node implements AutoCloseable {
   private void handOverMessages() {
     Duration timeout = config.node().shutdownTimeout();
     try {
-      broker.handOver(timeout);
+      broker.handOver(timeout, standDown);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
@@ -186,6 +188,15 @@ public final class Node implements AutoCloseable {
           advertisedHost(), brokerPort, dataDir, channel,
           ClusterCredential.resolve(hz, config.broker().clusterPassword()), Duration.ofSeconds(60));
       started.push(b);
+      standDown = new ReplicaStandDown(hz, b);
+      // Closed before the broker: a planned stop first detaches this broker's replica.
+      started.push(() -> {
+        try {
+          standDown.standDown(Duration.ofSeconds(5));
+        } finally {
+          standDown.close();
+        }
+      });
       readiness.ready("broker");
       return b;
     } catch (Exception e) {
