@@ -173,6 +173,11 @@ public final class CamelRuntime implements AutoCloseable {
         new ClusterVariableRepository(new ClusterVariables(hazelcast)));
   }
 
+  /** The node's context, started on first use; for this package's tests. */
+  synchronized CamelContext camelContext() throws Exception {
+    return context();
+  }
+
   /** The router integration endpoints bind in; mounted by the node's HTTP server. */
   public HttpRouter router() {
     return router;

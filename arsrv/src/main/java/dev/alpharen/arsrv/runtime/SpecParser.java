@@ -88,7 +88,9 @@ public final class SpecParser {
       return new IntegrationSpec(name, document, mode, pollers, retry,
           values.getOrDefault("description", ""));
     } catch (IllegalArgumentException e) {
-      int line = lineOf.getOrDefault(current, 0);
+      // RetryPolicy names the key its rule is about first
+      String named = e.getMessage().split(" ", 2)[0];
+      int line = lineOf.getOrDefault(named, lineOf.getOrDefault(current, 0));
       throw new IntegrationRejectedException(e.getMessage(), line, line == 0 ? 0 : 1);
     }
   }
