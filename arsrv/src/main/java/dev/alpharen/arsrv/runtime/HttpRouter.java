@@ -32,6 +32,7 @@ public final class HttpRouter implements HttpHandler {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition swapped = lock.newCondition();
   private int swapping;
+  private int waiting;
 
   /**
    * One served path.
@@ -105,6 +106,16 @@ public final class HttpRouter implements HttpHandler {
     }
   }
 
+  /** How many requests wait for a swap now. */
+  int waiting() {
+    lock.lock();
+    try {
+      return waiting;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     if (exchange.isInIoThread()) {
@@ -147,8 +158,13 @@ public final class HttpRouter implements HttpHandler {
         return false;
       }
       long nanos = SWAP_HOLD.toNanos();
-      while (swapping > 0 && nanos > 0) {
-        nanos = swapped.awaitNanos(nanos);
+      waiting++;
+      try {
+        while (swapping > 0 && nanos > 0) {
+          nanos = swapped.awaitNanos(nanos);
+        }
+      } finally {
+        waiting--;
       }
       return true;
     } finally {
