@@ -64,7 +64,7 @@ class IntegrationIT {
 
   @Test
   void servesFilesOfTheIntegrationsDirOnEveryNode() {
-    for (TestNode node : cluster.nodes()) {
+    for (TestNode node : cluster.running()) {
       await("greet on " + node.id()).atMost(TWO_SECONDS).untilAsserted(() ->
           assertEquals("greetings", call(node, "/greet").body()));
     }
@@ -83,14 +83,14 @@ class IntegrationIT {
         .untilAsserted(() -> assertEquals("hello bob from v1", call(third, "/hello?name=bob")
             .body()));
 
-    try (HttpLoad load = HttpLoad.start(cluster::nodes, "/hello?name=load", 4,
+    try (HttpLoad load = HttpLoad.start(cluster::running, "/hello?name=load", 4,
         Duration.ofMinutes(2))) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> cluster.nodes().stream()
+      await().atMost(Duration.ofSeconds(10)).until(() -> cluster.running().stream()
           .allMatch(n -> load.successes(n.id()) > 20));
 
       HttpResponse<String> updated = put(cluster.node(1), "hello", hello("/hello", "v2"));
       assertEquals(200, updated.statusCode(), updated.body());
-      for (TestNode node : cluster.nodes()) {
+      for (TestNode node : cluster.running()) {
         await("hello v2 on " + node.id()).atMost(TWO_SECONDS).pollInterval(Duration.ofMillis(50))
             .untilAsserted(() -> assertEquals("hello load from v2", call(node, "/hello?name=load")
                 .body()));
@@ -103,7 +103,7 @@ class IntegrationIT {
     JsonNode list = cluster.node(2).getJson("/api/v1/integrations");
     JsonNode hello = find(list, "hello");
     assertEquals(2, hello.get("version").asLong());
-    for (TestNode node : cluster.nodes()) {
+    for (TestNode node : cluster.running()) {
       await("n-status of " + node.id()).atMost(TWO_SECONDS).untilAsserted(() -> assertEquals(
           "running", find(cluster.node(2).getJson("/api/v1/integrations"), "hello")
               .path("nodes").path(node.id()).path("state").asText()));
@@ -184,6 +184,36 @@ class IntegrationIT {
   }
 
   @Test
+  void reportsANodesFailureWithItsErrorAndANodeJoiningLaterRunsEverything() {
+    TestNode admin = cluster.node(0);
+    assertEquals(201, put(admin, "first", hello("/taken", "first")).statusCode());
+    awaitBody("/taken?name=a", "hello a from first");
+    // valid on its own, but the path is taken on every node: each reports why it cannot run it
+    assertEquals(201, put(admin, "second", hello("/taken", "second")).statusCode());
+    for (TestNode node : cluster.running()) {
+      await("second failed on " + node.id()).atMost(TWO_SECONDS).untilAsserted(() -> {
+        JsonNode state = admin.getJson("/api/v1/integrations/second").path("nodes")
+            .path(node.id());
+        assertEquals("failed", state.path("state").asText(), state.toString());
+        assertTrue(state.path("error").asText().contains("Multiple consumers for the same endpoint"
+            + " is not allowed: platform-http:///taken"), state.toString());
+      });
+    }
+    assertEquals("hello a from first", call(cluster.node(1), "/taken?name=a").body());
+    admin.send(HttpRequest.newBuilder(URI.create(admin.httpUrl()
+        + "/api/v1/integrations/second")).DELETE());
+
+    TestNode late = cluster.addNode().start().awaitReady();
+    try {
+      // ready means it runs what the registry holds: no waiting here
+      assertEquals("hello a from first", call(late, "/taken?name=a").body());
+      assertEquals("greetings", call(late, "/greet").body());
+    } finally {
+      late.stop();
+    }
+  }
+
+  @Test
   void cliDeploysAFileAndPrintsWhereARefusedFileIsWrong() throws Exception {
     Path good = Files.writeString(work.resolve("from-cli.camel.yaml"), hello("/hello-cli", "cli"));
     Path log = work.resolve("deploy.log");
@@ -221,14 +251,14 @@ class IntegrationIT {
   }
 
   private void awaitBody(String path, String body) {
-    for (TestNode node : cluster.nodes()) {
+    for (TestNode node : cluster.running()) {
       await(path + " on " + node.id()).atMost(TWO_SECONDS).pollInterval(Duration.ofMillis(50))
           .untilAsserted(() -> assertEquals(body, call(node, path).body()));
     }
   }
 
   private void awaitStatus(String path, int status) {
-    for (TestNode node : cluster.nodes()) {
+    for (TestNode node : cluster.running()) {
       await(path + " on " + node.id()).atMost(TWO_SECONDS).pollInterval(Duration.ofMillis(50))
           .untilAsserted(() -> assertEquals(status, call(node, path).statusCode()));
     }

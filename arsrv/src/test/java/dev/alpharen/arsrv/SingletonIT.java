@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A 1 s timer deployed to three nodes fires on exactly one of them: every firing writes a file
  * named by its time and node into a directory all nodes share, and the test checks that no two
  * nodes fired within the same tick and that the timer moved within 5 s when its node was killed
- * with {@code kill -9} or frozen with SIGSTOP.
+ * with {@code kill -9}, drained, or frozen with SIGSTOP.
  */
 class SingletonIT {
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS");
@@ -42,8 +42,8 @@ class SingletonIT {
   record Tick(Instant at, String node) {}
 
   @Test
-  void firesOncePerTickAndMovesWithinFiveSecondsOfKill() {
-    try (TestCluster cluster = TestCluster.start(3)) {
+  void firesOncePerTickAndMovesWithinFiveSecondsOfKillAndDrain() {
+    try (TestCluster cluster = TestCluster.start(3, "node.drainGrace=0s")) {
       deploy(cluster.node(0));
       awaitTicks(3);
       TestNode leader = byId(cluster, last().node());
@@ -55,9 +55,30 @@ class SingletonIT {
       await("a tick on another node within 5 s of kill -9").atMost(Duration.ofSeconds(5))
           .pollInterval(Duration.ofMillis(50))
           .until(() -> ticks().stream().anyMatch(t -> !t.node().equals(leader.id())));
+      Tick first = ticks().stream().filter(t -> !t.node().equals(leader.id())).findFirst()
+          .orElseThrow();
+      System.out.printf("singleton moved %d ms after kill -9%n",
+          Duration.between(killed, first.at()).toMillis());
       int before = ticks().size();
       await("20 s of ticks, second half").atMost(Duration.ofSeconds(20))
           .until(() -> ticks().size() >= before + 8);
+      TestNode next = byId(cluster, last().node());
+      TestNode other = cluster.running().stream().filter(n -> n != next).findFirst().orElseThrow();
+      await("the API names the leader").atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+          assertEquals(next.id(), other.getJson("/api/v1/integrations/ticker").path("nodes")
+              .path(other.id()).path("leader").asText()));
+
+      Instant drained = Instant.now();
+      HttpResponse<String> drain = other.send(HttpRequest.newBuilder(URI.create(other.httpUrl()
+          + "/api/v1/nodes/" + next.id() + "/drain")).POST(HttpRequest.BodyPublishers.noBody()));
+      assertEquals(202, drain.statusCode(), drain.body());
+      await("a tick on the last node within 5 s of the drain").atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> ticks().stream().anyMatch(t -> t.node().equals(other.id())
+              && t.at().isAfter(drained)));
+      int afterDrain = ticks().size();
+      await("ticks on the last node").atMost(Duration.ofSeconds(10))
+          .until(() -> ticks().size() >= afterDrain + 3);
 
       List<Tick> ticks = ticks();
       assertOnePerTick(ticks);

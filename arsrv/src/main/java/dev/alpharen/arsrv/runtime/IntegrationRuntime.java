@@ -131,16 +131,32 @@ public final class IntegrationRuntime implements AutoCloseable {
         throw new IntegrationRejectedException(file + ":" + e.line() + ":" + e.column() + ": "
             + e.getMessage(), e.line(), e.column());
       }
-      boolean same = registry.get(name).map(v -> v.content().equals(spec.toJson()))
-          .orElse(false);
-      if (!same) {
-        try {
-          long version = registry.put(name, spec.toJson(), VersionedRegistry.ANY,
-              "node " + nodeId + " from " + file.getFileName()).version();
-          log.info("node {} deployed integration {} version {} from {}", nodeId, name, version,
-              file);
-        } catch (dev.alpharen.arclst.VersionConflictException e) {
-          throw new IllegalStateException("unconditional put of " + name + " conflicted", e);
+      storeIfChanged(registry, name, spec.toJson(), "node " + nodeId + " from "
+          + file.getFileName()).ifPresent(version -> log.info("node {} deployed integration {}"
+          + " version {} from {}", nodeId, name, version, file));
+    }
+  }
+
+  /**
+   * Stores {@code content} as the next version of {@code name} unless that is its content already;
+   * compare-and-set, so that nodes starting together with the same file store it once.
+   *
+   * @return the version written, or empty if none was needed
+   */
+  private static Optional<Long> storeIfChanged(VersionedRegistry registry, String name,
+      String content, String author) {
+    for (int attempt = 0; ; attempt++) {
+      Optional<dev.alpharen.arclst.Versioned> current = registry.get(name);
+      if (current.isPresent() && current.get().content().equals(content)) {
+        return Optional.empty();
+      }
+      long expected = current.map(dev.alpharen.arclst.Versioned::version).orElse(0L);
+      try {
+        return Optional.of(registry.put(name, content, expected, author).version());
+      } catch (dev.alpharen.arclst.VersionConflictException e) {
+        if (attempt >= 5) {
+          throw new IllegalStateException("integration " + name + " kept changing while this"
+              + " node stored its file: " + e.getMessage(), e);
         }
       }
     }

@@ -184,6 +184,34 @@ class CamelRuntimeTest {
   }
 
   @Test
+  void masterEndpointConsumesOnOneNodeOnly() throws Exception {
+    String yaml = """
+        - from:
+            uri: "master:tick-lock:timer:tick?period=100"
+            steps:
+              - setVariable:
+                  name: "cluster:master-tick"
+                  simple: "${camelId}"
+              - to: seda:ticked
+        """;
+    CamelRuntime a = runtime(0);
+    CamelRuntime b = runtime(1);
+    a.add(spec("mastered", yaml, Map.of()));
+    b.add(spec("mastered", yaml, Map.of()));
+
+    await("one node leads").atMost(Duration.ofSeconds(5)).until(() ->
+        a.camelContext().getEndpoint("seda:ticked", org.apache.camel.component.seda
+            .SedaEndpoint.class).getCurrentQueueSize()
+            + b.camelContext().getEndpoint("seda:ticked", org.apache.camel.component.seda
+            .SedaEndpoint.class).getCurrentQueueSize() >= 5);
+    int onA = a.camelContext().getEndpoint("seda:ticked",
+        org.apache.camel.component.seda.SedaEndpoint.class).getCurrentQueueSize();
+    int onB = b.camelContext().getEndpoint("seda:ticked",
+        org.apache.camel.component.seda.SedaEndpoint.class).getCurrentQueueSize();
+    assertTrue(onA == 0 || onB == 0, "both nodes consumed: " + onA + " and " + onB);
+  }
+
+  @Test
   void swapsAnIntegrationForItsNextVersion() throws Exception {
     CamelRuntime runtime = runtime(0);
     runtime.add(spec("swap", "- from:\n    uri: direct:swap\n    steps:\n"
