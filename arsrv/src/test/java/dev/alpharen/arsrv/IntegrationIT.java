@@ -100,6 +100,12 @@ class IntegrationIT {
       load.close();
       assertEquals(List.of(), load.failures(), "failed requests during the swap");
     }
+    String metrics = cluster.node(2).get("/metrics").body();
+    assertTrue(metrics.contains("alpharen_integration_exchanges_seconds_count{integration=\"hello\","
+        + "node=\"n3\",outcome=\"completed\"}"), metrics);
+    assertTrue(metrics.contains("camel_exchanges_total{camelContext=\"alpharen-n3\","
+        + "eventType=\"route\",kind=\"CamelRoute\",node=\"n3\",routeId=\"hello.route1\"}"),
+        metrics);
     JsonNode list = cluster.node(2).getJson("/api/v1/integrations");
     JsonNode hello = find(list, "hello");
     assertEquals(2, hello.get("version").asLong());

@@ -29,13 +29,15 @@ import org.slf4j.LoggerFactory;
  * A {@code platform-http} consumer served by the node's Undertow server: binds its path in the
  * {@link HttpRouter} while started, turns each request into an exchange (headers, query parameters
  * and the body in, {@code CamelHttpResponseCode}, {@code Content-Type} and headers the route set
- * out). On stop it unbinds first, hands requests that arrive late back to the router (which finds
+ * out; bodies up to {@value #MAX_BODY} bytes, else 413). On stop it unbinds first, hands requests that arrive late back to the router (which finds
  * the next version) and waits for its own requests in flight. A failed exchange answers 500 with
  * the error message only. Thread-safe.
  */
 final class UndertowHttpConsumer extends DefaultConsumer implements PlatformHttpConsumer {
   private static final Logger log = LoggerFactory.getLogger(UndertowHttpConsumer.class);
   private static final long DRAIN_MS = 30_000;
+  /** The largest request body an integration endpoint takes. */
+  static final int MAX_BODY = 10 * 1024 * 1024;
 
   private final HttpRouter router;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -105,7 +107,17 @@ final class UndertowHttpConsumer extends DefaultConsumer implements PlatformHttp
 
   private void process(HttpServerExchange http) throws Exception {
     http.startBlocking();
-    byte[] bytes = http.getInputStream().readAllBytes();
+    http.setMaxEntitySize(MAX_BODY);
+    byte[] bytes;
+    try {
+      bytes = http.getInputStream().readNBytes(MAX_BODY + 1);
+    } catch (io.undertow.server.RequestTooBigException e) {
+      bytes = null;
+    }
+    if (bytes == null || bytes.length > MAX_BODY) {
+      HttpJson.error(http, 413, "request body is larger than " + MAX_BODY + " bytes");
+      return;
+    }
     Exchange exchange = createExchange(false);
     try {
       Set<String> requestHeaders = new HashSet<>();
