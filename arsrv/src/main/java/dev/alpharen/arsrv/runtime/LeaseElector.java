@@ -95,7 +95,9 @@ final class LeaseElector {
       log.warn("singleton {}: node {} did not run for {} ms (lease holds {} ms); giving up term {}"
           + " and staying out for {} ms", namespace, nodeId, (nowNanos - lastRunNanos) / 1_000_000,
           timings.hold().toMillis(), held.term(), timings.quarantine().toMillis());
-      held = null;
+      // vacate it, so that others need not wait for it to go stale; on an island of its own the
+      // write lands in the island's copy, which the merge discards
+      release();
     }
     ran = true;
     lastRunNanos = nowNanos;

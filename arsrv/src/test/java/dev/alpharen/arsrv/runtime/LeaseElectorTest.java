@@ -112,6 +112,22 @@ class LeaseElectorTest {
   }
 
   @Test
+  void holderThatDidNotRunForLongerThanItsHoldVacatesAndStaysOut() {
+    a.runOnce(0);
+    b.runOnce(0);
+    // a was frozen for 1.5 s: too short for b to take over a stale lease, but past a's hold
+    a.runOnce(1500 * MS);
+    assertFalse(a.isLeader(1500 * MS));
+    b.runOnce(1500 * MS);
+    assertTrue(b.isLeader(1500 * MS), "the vacated lease is taken at once");
+    for (long t = 1750; t <= 12_000; t += 250) {
+      a.runOnce(t * MS);
+      b.runOnce(t * MS);
+      assertFalse(a.isLeader(t * MS), "a at " + t + " ms");
+    }
+  }
+
+  @Test
   void leaderThatTurnsIneligibleGivesUpAndAnotherTakesOverAtOnce() {
     a.runOnce(0);
     b.runOnce(0);
