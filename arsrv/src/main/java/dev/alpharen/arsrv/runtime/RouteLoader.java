@@ -10,10 +10,11 @@ import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.LoggingLevel;
-import org.apache.camel.RouteConfigurationsBuilder;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
+import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 import org.apache.camel.support.PluginHelper;
@@ -61,6 +62,21 @@ final class RouteLoader {
     List<RouteBuilder> routeBuilders = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     Set<String> seen = new HashSet<>();
+    // route configurations first: routes pick theirs up as they are configured
+    for (RoutesBuilder b : builders) {
+      if (b instanceof RouteConfigurationBuilder configurations) {
+        configurations.updateRouteConfigurationsToCamelContext(context);
+        for (RouteConfigurationDefinition c
+            : configurations.getRouteConfigurationCollection().getRouteConfigurations()) {
+          if (c.getId() == null) {
+            throw new IntegrationRejectedException("a routeConfiguration without an id would apply"
+                + " to the routes of every integration on the node; give it an id (unique on the"
+                + " node, e.g. prefixed with '" + spec.name() + "-') and refer to it with"
+                + " routeConfigurationId", Math.max(0, c.getLineNumber()), 0);
+          }
+        }
+      }
+    }
     int n = 0;
     for (RoutesBuilder b : builders) {
       if (!(b instanceof RouteBuilder rb)) {
@@ -106,11 +122,6 @@ final class RouteLoader {
     if (ids.isEmpty()) {
       throw new IntegrationRejectedException("the document has no route; expected at least one"
           + " '- route: {from: {uri: ..., steps: [...]}}' (or '- from: ...')", 1, 1);
-    }
-    for (RouteBuilder rb : routeBuilders) {
-      if (rb instanceof RouteConfigurationsBuilder configurations) {
-        context.addRoutesConfigurations(configurations);
-      }
     }
     for (RouteBuilder rb : routeBuilders) {
       context.addRoutes(rb);

@@ -149,10 +149,11 @@ final class UndertowHttpConsumer extends DefaultConsumer implements PlatformHttp
 
   private void respond(HttpServerExchange http, Exchange exchange, Set<String> requestHeaders) {
     if (exchange.getException() != null) {
-      log.debug("route {} failed on {} {}: {}", getRouteId(), http.getRequestMethod(),
+      String route = exchange.getFromRouteId();
+      log.debug("route {} failed on {} {}: {}", route, http.getRequestMethod(),
           http.getRequestPath(), exchange.getException().toString());
-      HttpJson.error(http, 500, "route " + getRouteId() + " failed: "
-          + exchange.getException().getMessage());
+      HttpJson.error(http, 500, "route " + route + " failed: "
+          + summary(exchange.getException().getMessage()));
       return;
     }
     Message out = exchange.getMessage();
@@ -180,6 +181,12 @@ final class UndertowHttpConsumer extends DefaultConsumer implements PlatformHttp
           body instanceof byte[] ? "application/octet-stream" : "text/plain; charset=UTF-8");
     }
     http.getResponseSender().send(ByteBuffer.wrap(bytes));
+  }
+
+  /** The first line of an error message, at most 300 characters: no dumps to callers. */
+  private static String summary(String message) {
+    String line = message == null ? "" : message.strip().lines().findFirst().orElse("");
+    return line.length() <= 300 ? line : line.substring(0, 297) + "...";
   }
 
   /** UTF-8 text when the bytes are valid UTF-8, else the bytes themselves. */

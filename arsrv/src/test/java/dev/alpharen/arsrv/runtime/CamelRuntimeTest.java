@@ -184,6 +184,75 @@ class CamelRuntimeTest {
   }
 
   @Test
+  void runsBeansRouteConfigurationsAndItsOwnErrorHandling() throws Exception {
+    IntegrationSpec spec = spec("full", """
+        - beans:
+            - name: greeting
+              type: java.lang.String
+              constructors:
+                0: "hi from a bean"
+        - routeConfiguration:
+            id: full-fallback
+            onException:
+              - onException:
+                  exception:
+                    - java.lang.IllegalStateException
+                  handled:
+                    constant: true
+                  steps:
+                    - setBody:
+                        constant: "handled"
+        - route:
+            id: main
+            routeConfigurationId: full-fallback
+            from:
+              uri: direct:full
+              steps:
+                - choice:
+                    when:
+                      - simple: "${header.fail} == 'yes'"
+                        steps:
+                          - throwException:
+                              exceptionType: java.lang.IllegalStateException
+                              message: boom
+                    otherwise:
+                      steps:
+                        - setBody:
+                            simple: "${bean:greeting?method=toString}"
+        """, Map.of());
+    CamelRuntime runtime = runtime(0);
+    runtime.validate(spec);
+    runtime.add(spec);
+    ProducerTemplate producer = runtime.camelContext().createProducerTemplate();
+
+    assertEquals("hi from a bean", producer.requestBody("direct:full", "", String.class));
+    assertEquals("handled", producer.requestBodyAndHeader("direct:full", "", "fail", "yes",
+        String.class), "the route configuration's onException, not the retry policy");
+    assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
+  void refusesARouteConfigurationWithoutAnId() throws Exception {
+    IntegrationSpec spec = spec("global", """
+        - routeConfiguration:
+            onException:
+              - onException:
+                  exception: [java.lang.Exception]
+                  handled: {constant: true}
+        - from:
+            uri: direct:global
+            steps:
+              - log: x
+        """, Map.of());
+
+    IntegrationRejectedException e = assertThrows(IntegrationRejectedException.class,
+        () -> runtime(0).validate(spec));
+
+    assertTrue(e.getMessage().startsWith("a routeConfiguration without an id would apply to the"
+        + " routes of every integration on the node"), e.getMessage());
+  }
+
+  @Test
   void masterEndpointConsumesOnOneNodeOnly() throws Exception {
     String yaml = """
         - from:
