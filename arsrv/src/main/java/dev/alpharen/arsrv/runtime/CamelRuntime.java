@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -121,23 +120,9 @@ public final class CamelRuntime implements AutoCloseable {
     }
   }
 
-  /** The route's status on this node, or empty if it is not deployed here. */
-  synchronized Optional<ServiceStatus> status(String routeId) {
-    if (context == null || context.getRoute(routeId) == null) {
-      return Optional.empty();
-    }
-    return Optional.ofNullable(context.getRouteController().getRouteStatus(routeId));
-  }
-
   /** Who leads the integration's singleton routes, as far as this node knows. */
   Optional<Lease> leader(String integration) {
     return clusterService.openView(RouteLoader.namespace(integration)).flatMap(LeaseView::lease);
-  }
-
-  /** Whether this node leads the integration's singleton routes now. */
-  boolean leads(String integration) {
-    return clusterService.openView(RouteLoader.namespace(integration))
-        .map(LeaseView::isLeaderNow).orElse(false);
   }
 
   private CamelContext context() throws Exception {

@@ -90,18 +90,21 @@ final class UndertowHttpConsumer extends DefaultConsumer implements PlatformHttp
 
   private void handle(HttpServerExchange http) throws Exception {
     inFlight.incrementAndGet();
+    // stopping is written before doStop reads inFlight: a request either sees it set, or is seen
+    boolean late = stopping;
     try {
-      if (stopping) {
-        router.handleRequest(http); // a late request: the next version, or 404
-        return;
+      if (!late) {
+        process(http);
       }
-      process(http);
     } finally {
       if (inFlight.decrementAndGet() == 0 && stopping) {
         synchronized (inFlight) {
           inFlight.notifyAll();
         }
       }
+    }
+    if (late) {
+      router.handleRequest(http); // not in flight here: it waits for the next version, or 404
     }
   }
 
