@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class IntegrationRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IntegrationRuntime.class);
   private static final String STOPPED = "alpharen.integrations.stopped";
+  private static final java.time.Duration FIRST_RUN = java.time.Duration.ofSeconds(30);
 
   private final VersionedRegistry registry;
   private final CamelRuntime camel;
@@ -67,7 +68,8 @@ public final class IntegrationRuntime implements AutoCloseable {
    *
    * @param integrationsDir YAML files to deploy at start, if configured
    * @param eligible whether this node may lead singletons now (it is ready)
-   * @param onFirstReconcile called once this node runs what the registry holds
+   * @param onFirstReconcile called once this node runs what the registry holds; this method
+   *     waits for that (at most 30 s)
    * @throws IntegrationRejectedException for the first invalid file, naming it
    */
   public static IntegrationRuntime start(NodeParts node, Optional<Path> integrationsDir,
@@ -97,16 +99,31 @@ public final class IntegrationRuntime implements AutoCloseable {
       }
       Reconciler reconciler = new Reconciler(registry, stopped, camel, board, nodeId,
           onFirstReconcile).start();
-      return new IntegrationRuntime(registry, camel, board, service, reconciler);
-    } catch (IntegrationRejectedException | IOException | RuntimeException e) {
-      for (int i = opened.size() - 1; i >= 0; i--) {
-        try {
-          opened.get(i).close();
-        } catch (Exception suppressed) {
-          e.addSuppressed(suppressed);
-        }
+      opened.add(reconciler);
+      // the node reports ready with its integrations running, unless that takes very long
+      if (!reconciler.awaitFirstRun(FIRST_RUN)) {
+        log.warn("node {} has not deployed its integrations after {} s; starting anyway, not"
+            + " ready until it has", nodeId, FIRST_RUN.toSeconds());
       }
+      return new IntegrationRuntime(registry, camel, board, service, reconciler);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeAll(opened, e);
+      throw new IOException("interrupted while deploying integrations", e);
+    } catch (IntegrationRejectedException | IOException | RuntimeException e) {
+      closeAll(opened, e);
       throw e;
+    }
+  }
+
+  /** Closes what was opened, newest first, keeping failures with {@code cause}. */
+  private static void closeAll(List<AutoCloseable> opened, Exception cause) {
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      try {
+        opened.get(i).close();
+      } catch (Exception suppressed) {
+        cause.addSuppressed(suppressed);
+      }
     }
   }
 

@@ -45,6 +45,8 @@ final class Reconciler implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  private final java.util.concurrent.CountDownLatch firstRun =
+      new java.util.concurrent.CountDownLatch(1);
   private boolean ranOnce;
 
   /** What this node runs of one integration. */
@@ -77,6 +79,11 @@ final class Reconciler implements AutoCloseable {
     });
     thread.scheduleWithFixedDelay(this::runGuarded, 0, PERIOD_MS, TimeUnit.MILLISECONDS);
     return this;
+  }
+
+  /** Waits until the first step has finished; false if it did not within {@code timeout}. */
+  boolean awaitFirstRun(java.time.Duration timeout) throws InterruptedException {
+    return firstRun.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Asks for a step soon, on the reconciler's thread; coalesces bursts. */
@@ -131,6 +138,7 @@ final class Reconciler implements AutoCloseable {
     if (!ranOnce) {
       ranOnce = true;
       onFirstRun.run();
+      firstRun.countDown();
     }
   }
 
