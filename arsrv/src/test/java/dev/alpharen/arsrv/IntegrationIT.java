@@ -167,6 +167,9 @@ class IntegrationIT {
     assertEquals(201, put(admin, "cycle", hello("/hello-cycle", "c1")).statusCode());
     assertEquals(200, put(admin, "cycle", hello("/hello-cycle", "c2")).statusCode());
     awaitBody("/hello-cycle?name=x", "hello x from c2");
+    HttpResponse<String> again = put(cluster.node(1), "cycle", hello("/hello-cycle", "c2"));
+    assertEquals("{\"name\":\"cycle\",\"version\":2,\"created\":false,\"unchanged\":true}",
+        again.body(), "the same document again makes no new version");
 
     assertEquals(200, post(admin, "/api/v1/integrations/cycle/stop").statusCode());
     awaitStatus("/hello-cycle", 404);

@@ -58,6 +58,14 @@ final class IntegrationService implements Integrations {
       long expectedVersion, String author)
       throws IntegrationRejectedException, VersionConflictException {
     IntegrationSpec spec = check(name, document, options);
+    Optional<Versioned> current = registry.get(name);
+    if (current.isPresent() && current.get().content().equals(spec.toJson())
+        && (expectedVersion == VersionedRegistry.ANY
+        || expectedVersion == current.get().version())) {
+      // the same document and metadata again: no new version, no swap on the nodes
+      return map("name", name, "version", current.get().version(), "created", false,
+          "unchanged", true);
+    }
     Versioned saved = registry.put(name, spec.toJson(), expectedVersion, author);
     announce(saved);
     List<Versioned> history = registry.history(name);
