@@ -11,9 +11,10 @@ import io.undertow.server.RoutingHandler;
 
 /**
  * The admin REST API below {@code /api/v1} (mount it with that prefix stripped): the cluster and
- * its nodes, configuration entries, variables and, once added, integrations. Answers JSON only; unknown paths get 404 and known
- * paths with another method 405, both as JSON. It does not authenticate: wrap it in
- * {@link BasicAuthHandler}. Must run off the I/O thread (it blocks on the cluster). Thread-safe.
+ * its nodes, configuration entries, variables and, once added, integrations. Answers JSON only;
+ * unknown paths get 404 and known paths with another method 405, both as JSON. It does not
+ * authenticate: wrap it in {@link BasicAuthHandler}. Must run off the I/O thread (it blocks on the
+ * cluster). Thread-safe.
  */
 public final class AdminApi implements HttpHandler {
   private final RoutingHandler routes = new RoutingHandler();

@@ -21,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
  * The node's one HTTP server: {@code /health/live}, {@code /health/ready}, ARHAV's probes under
  * {@code /arhav}, the admin API under {@code /api/v1} and {@code /metrics}, which are mounted once
  * the node has joined its cluster and answer 503 until then, and on every other path the HTTP
- * endpoints of integrations. On shutdown it first refuses new requests, then waits for those in flight. Thread-safe.
+ * endpoints of integrations. On shutdown it first refuses new requests, then waits for those in
+ * flight. Thread-safe.
  */
 public final class NodeHttpServer implements AutoCloseable {
   /** Response header naming the node that answered. */

@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One ALPHA-REN node: starts its components in dependency order (data directory lock, HTTP server,
- * cluster member, node directory, integration runtime, admin API) and stops them in reverse. Not thread-safe: one thread
- * starts it, one closes it (closing twice is harmless).
+ * cluster member, node directory, integration runtime, admin API) and stops them in reverse. Not
+ * thread-safe: one thread starts it, one closes it (closing twice is harmless).
  */
 public final class Node implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
