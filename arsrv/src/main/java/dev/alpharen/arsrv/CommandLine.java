@@ -20,6 +20,7 @@ record CommandLine(Command command, Optional<Path> configFile, List<String> sets
   static final String USAGE = String.join(System.lineSeparator(),
       "usage: alpha-ren node [--config FILE] [--set key=value ...]",
       "       alpha-ren drain NODE [--url URL] [--data DIR]",
+      "       alpha-ren deploy FILE.yaml [--name NAME] [--url URL] [--data DIR]",
       "       alpha-ren help",
       "  --config FILE      the node's YAML configuration (default: embedded defaults)",
       "  --set key=value    override one key, e.g. --set http.port=8081 (repeatable)",
@@ -27,6 +28,9 @@ record CommandLine(Command command, Optional<Path> configFile, List<String> sets
       "                     cluster and exits (asks the node of --data DIR, default ./data,",
       "                     or --url URL; password from ALPHAREN_SECURITY_ADMINPASSWORD or",
       "                     DIR/initial-admin-password)",
+      "  deploy FILE.yaml   validate and store a Camel YAML integration in the cluster (name:",
+      "                     the file name without .yaml, or --name); same node and password",
+      "                     rules as drain; refused files print file:line:column and why",
       "Keys, defaults and environment variables: docs/configuration.md");
 
   CommandLine {
@@ -40,7 +44,8 @@ record CommandLine(Command command, Optional<Path> configFile, List<String> sets
   /** @throws IllegalArgumentException saying what is wrong with the arguments */
   static CommandLine parse(String[] args) {
     if (args.length == 0) {
-      throw new IllegalArgumentException("missing command; expected 'node', 'drain' or 'help'");
+      throw new IllegalArgumentException(
+          "missing command; expected 'node', 'drain', 'deploy' or 'help'");
     }
     switch (args[0]) {
       case "help", "--help", "-h" -> {
@@ -51,7 +56,7 @@ record CommandLine(Command command, Optional<Path> configFile, List<String> sets
       }
       case "node" -> { }
       default -> throw new IllegalArgumentException("unknown command '" + args[0]
-          + "'; expected 'node', 'drain' or 'help'");
+          + "'; expected 'node', 'drain', 'deploy' or 'help'");
     }
     Optional<Path> config = Optional.empty();
     List<String> sets = new ArrayList<>();

@@ -33,7 +33,7 @@ public final class Main {
   }
 
   static int run(String[] args, PrintStream err) {
-    if (args.length > 0 && args[0].equals("drain")) {
+    if (args.length > 0 && (args[0].equals("drain") || args[0].equals("deploy"))) {
       return AdminClient.run(args, System.getenv(), System.out, err);
     }
     CommandLine command;

@@ -96,6 +96,10 @@ class BrokerClusterIT {
         assertEquals(100, queue.path("messages").asInt());
         assertEquals(100, queue.path("maxMessages").asInt());
         assertEquals("FAIL", queue.path("fullPolicy").asText());
+        await("queue depth on /metrics").atMost(Duration.ofSeconds(10)).until(() ->
+            node.get("/metrics").body().lines().anyMatch(l ->
+                l.startsWith("alpharen_queue_messages{") && l.contains("queue=\"it.bounded\"")
+                    && l.endsWith(" 100.0")));
 
         MessageConsumer consumer = session.createConsumer(session.createQueue("it.bounded"));
         for (int i = 0; i < 10; i++) {

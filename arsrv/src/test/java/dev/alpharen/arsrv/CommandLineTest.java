@@ -78,8 +78,9 @@ class CommandLineTest {
 
   @Test
   void rejectsMissingOrUnknownCommandNamingTheCommands() {
-    assertEquals("missing command; expected 'node', 'drain' or 'help'", rejection());
-    assertEquals("unknown command 'start'; expected 'node', 'drain' or 'help'", rejection("start"));
+    assertEquals("missing command; expected 'node', 'drain', 'deploy' or 'help'", rejection());
+    assertEquals("unknown command 'start'; expected 'node', 'drain', 'deploy' or 'help'",
+        rejection("start"));
   }
 
   private static String rejection(String... args) {

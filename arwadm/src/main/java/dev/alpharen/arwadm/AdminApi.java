@@ -11,9 +11,10 @@ import io.undertow.server.RoutingHandler;
 
 /**
  * The admin REST API below {@code /api/v1} (mount it with that prefix stripped): the cluster and
- * its nodes, configuration entries, variables. Answers JSON only; unknown paths get 404 and known
- * paths with another method 405, both as JSON. It does not authenticate: wrap it in
- * {@link BasicAuthHandler}. Must run off the I/O thread (it blocks on the cluster). Thread-safe.
+ * its nodes, configuration entries, variables and, once added, integrations. Answers JSON only;
+ * unknown paths get 404 and known paths with another method 405, both as JSON. It does not
+ * authenticate: wrap it in {@link BasicAuthHandler}. Must run off the I/O thread (it blocks on the
+ * cluster). Thread-safe.
  */
 public final class AdminApi implements HttpHandler {
   private final RoutingHandler routes = new RoutingHandler();
@@ -37,6 +38,15 @@ public final class AdminApi implements HttpHandler {
             + e.getRequestMethod() + " /api/v1" + e.getRelativePath()))
         .setInvalidMethodHandler(e -> HttpJson.error(e, 405, "method " + e.getRequestMethod()
             + " is not allowed on /api/v1" + e.getRelativePath()));
+  }
+
+  /**
+   * Adds {@code /api/v1/integrations}, served by the node's integration runtime. Call it before
+   * the API serves its first request.
+   */
+  public AdminApi withIntegrations(Integrations integrations) {
+    new IntegrationsResource(integrations).addTo(routes);
+    return this;
   }
 
   @Override

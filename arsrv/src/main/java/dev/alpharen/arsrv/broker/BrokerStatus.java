@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.activemq.artemis.core.postoffice.Binding;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
@@ -29,8 +31,48 @@ public final class BrokerStatus implements BrokerView {
 
   private record Sample(long added, long acknowledged, long nanos) {}
 
+  /**
+   * Publishes each queue's depth, bound, rates and oldest message age as gauges ({@code
+   * alpharen_queue_*} on {@code /metrics}), refreshed by {@link #sample()}.
+   */
+  public void bindTo(MeterRegistry registry) {
+    for (String name : List.of("messages", "max_messages", "rate_in", "rate_out",
+        "oldest_message_age_seconds", "consumers")) {
+      gauges.put(name, MultiGauge.builder("alpharen.queue." + name)
+          .description("per queue on this node's broker: " + name.replace('_', ' '))
+          .register(registry));
+    }
+  }
+
+  private final Map<String, MultiGauge> gauges = new ConcurrentHashMap<>();
+
   /** Takes one sample of every queue's counters; rates are per second since the previous one. */
   public void sample() {
+    try {
+      sampleCounters();
+      if (!gauges.isEmpty()) {
+        publishGauges();
+      }
+    } catch (RuntimeException e) {
+      // The broker is stopping or failing over; the next sample catches up.
+    }
+  }
+
+  private void publishGauges() {
+    List<Map<String, Object>> queues = queues();
+    Map<String, String> keys = Map.of("messages", "messages", "max_messages", "maxMessages",
+        "rate_in", "ratePerSecondIn", "rate_out", "ratePerSecondOut", "consumers", "consumers");
+    gauges.forEach((gauge, multi) -> multi.register(queues.stream().map(q -> {
+      Object value = gauge.equals("oldest_message_age_seconds")
+          ? (q.get("oldestMessageAgeMs") == null ? 0.0 : ((Number) q.get("oldestMessageAgeMs"))
+              .doubleValue() / 1000)
+          : q.get(keys.get(gauge));
+      double v = ((Number) value).doubleValue();
+      return MultiGauge.Row.of(Tags.of("queue", String.valueOf(q.get("name"))), v);
+    }).toList(), true));
+  }
+
+  private void sampleCounters() {
     long now = System.nanoTime();
     for (Queue queue : userQueues()) {
       String name = queue.getName().toString();

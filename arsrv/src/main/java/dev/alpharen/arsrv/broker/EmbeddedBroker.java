@@ -244,6 +244,25 @@ public final class EmbeddedBroker implements AutoCloseable {
     return clusterPassword;
   }
 
+  /**
+   * A JMS connection factory for the node's own routes: in-VM (no network), authenticated as the
+   * cluster user, connections cached. Camel's {@code jms:} component picks it up by type, so
+   * {@code jms:queue:orders} in an integration needs no configuration.
+   */
+  public synchronized jakarta.jms.ConnectionFactory connectionFactory() {
+    if (connectionFactory == null) {
+      org.springframework.jms.connection.CachingConnectionFactory caching =
+          new org.springframework.jms.connection.CachingConnectionFactory(
+              new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(IN_VM_URL,
+                  CLUSTER_USER, clusterPassword));
+      caching.setSessionCacheSize(16);
+      connectionFactory = caching;
+    }
+    return connectionFactory;
+  }
+
+  private jakarta.jms.ConnectionFactory connectionFactory;
+
   /** The colocated replicas this broker runs for peers, by the name Artemis gives them. */
   public Map<String, ActiveMQServer> backups() {
     return server.getClusterManager() == null || server.getClusterManager().getHAManager() == null

@@ -18,7 +18,8 @@ public record NodeConfig(
     ProxySection proxy,
     DnsSection dns,
     SecuritySection security,
-    HavSection hav) {
+    HavSection hav,
+    IntegrationsSection integrations) {
 
   /** The roles a node can play; by default it plays all of them. */
   public static final List<String> ROLES = List.of("arsrv", "ardpx", "arwadm", "armail", "dns");
@@ -32,6 +33,7 @@ public record NodeConfig(
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(security, "security");
     Objects.requireNonNull(hav, "hav");
+    Objects.requireNonNull(integrations, "integrations");
   }
 
   /** The embedded defaults: a single-node cluster on 127.0.0.1 with every role. */
@@ -45,7 +47,8 @@ public record NodeConfig(
         new ProxySection("127.0.0.1", 8000, Duration.ofSeconds(30), 16_384, 10_485_760),
         new DnsSection(5353, "arclst."),
         new SecuritySection(""),
-        havDefaults());
+        havDefaults(),
+        new IntegrationsSection(""));
   }
 
   private static HavSection havDefaults() {
@@ -253,6 +256,13 @@ public record NodeConfig(
           removeAfter, rttShareInterval);
     }
   }
+
+  /**
+   * {@code integrations.*}: the integration runtime. {@code dir} names a directory whose
+   * {@code *.yaml} files are deployed to the cluster when the node starts (those whose content the
+   * registry lacks); empty means none.
+   */
+  public record IntegrationsSection(String dir) {}
 
   /** {@code security.*}: the admin API's credentials. An empty password means "generate one". */
   public record SecuritySection(String adminPassword) {

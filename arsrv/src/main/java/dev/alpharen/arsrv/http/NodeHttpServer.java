@@ -19,8 +19,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The node's one HTTP server: {@code /health/live}, {@code /health/ready}, ARHAV's probes under
- * {@code /arhav} and the admin API under {@code /api/v1}, which is mounted once the node has
- * joined its cluster and answers 503 until then. On shutdown it first refuses new requests, then waits for those in flight. Thread-safe.
+ * {@code /arhav}, the admin API under {@code /api/v1} and {@code /metrics}, which are mounted once
+ * the node has joined its cluster and answer 503 until then, and on every other path the HTTP
+ * endpoints of integrations. On shutdown it first refuses new requests, then waits for those in
+ * flight. Thread-safe.
  */
 public final class NodeHttpServer implements AutoCloseable {
   /** Response header naming the node that answered. */
@@ -30,14 +32,18 @@ public final class NodeHttpServer implements AutoCloseable {
   private final GracefulShutdownHandler graceful;
   private final SwitchableHandler api;
   private final SwitchableHandler probes;
+  private final SwitchableHandler metrics;
+  private final SwitchableHandler integrations;
   private final InetSocketAddress address;
 
   private NodeHttpServer(Undertow undertow, GracefulShutdownHandler graceful, SwitchableHandler api,
-      SwitchableHandler probes) {
+      SwitchableHandler probes, SwitchableHandler metrics, SwitchableHandler integrations) {
     this.undertow = undertow;
     this.graceful = graceful;
     this.api = api;
     this.probes = probes;
+    this.metrics = metrics;
+    this.integrations = integrations;
     this.address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
   }
 
@@ -48,8 +54,12 @@ public final class NodeHttpServer implements AutoCloseable {
         "node is starting; retry once /health/ready answers 200"));
     SwitchableHandler probes = new SwitchableHandler(new ProbeHandler(
         id -> CompletableFuture.completedFuture(false)));
-    PathHandler paths = new PathHandler(e -> HttpJson.error(e, 404, "no such resource: "
-        + e.getRequestPath()))
+    SwitchableHandler metrics = new SwitchableHandler(e -> HttpJson.error(e, 503,
+        "node is starting; metrics follow once it has joined its cluster"));
+    SwitchableHandler integrations = new SwitchableHandler(e -> HttpJson.error(e, 404,
+        "no such resource: " + e.getRequestPath()));
+    PathHandler paths = new PathHandler(integrations)
+        .addExactPath("/metrics", metrics)
         .addExactPath("/health/live", e -> HttpJson.send(e, 200, Map.of("status", "live")))
         .addExactPath("/health/ready", e -> ready(e, readiness))
         .addPrefixPath("/api/v1", new BlockingHandler(api))
@@ -73,12 +83,22 @@ public final class NodeHttpServer implements AutoCloseable {
       }
       throw e;
     }
-    return new NodeHttpServer(undertow, graceful, api, probes);
+    return new NodeHttpServer(undertow, graceful, api, probes, metrics, integrations);
   }
 
   /** Serves ARHAV's probes with this handler from now on (pings are answered from the start). */
   public void mountProbes(HttpHandler handler) {
     probes.switchTo(handler);
+  }
+
+  /** Serves {@code /metrics} (Prometheus text) from now on. */
+  public void mountMetrics(HttpHandler handler) {
+    metrics.switchTo(handler);
+  }
+
+  /** Serves every path the node does not serve itself with this handler (integration endpoints). */
+  public void mountIntegrations(HttpHandler handler) {
+    integrations.switchTo(handler);
   }
 
   /** Serves the admin API from now on. */

@@ -25,6 +25,13 @@ import dev.alpharen.arsrv.broker.HazelcastBroadcast;
 import dev.alpharen.arsrv.broker.ReplicaStandDown;
 import dev.alpharen.arsrv.config.NodeConfig;
 import dev.alpharen.arsrv.http.NodeHttpServer;
+import dev.alpharen.arsrv.runtime.DeadLetterSink;
+import dev.alpharen.arsrv.runtime.IntegrationRuntime;
+import dev.alpharen.arwadm.IntegrationRejectedException;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.alpharen.arwadm.AdminApi;
 import dev.alpharen.arwadm.BasicAuthHandler;
 import dev.alpharen.arwadm.VariableScopes;
@@ -37,6 +44,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,8 +54,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One ALPHA-REN node: starts its components in dependency order (data directory lock, HTTP server,
- * cluster member, node directory, admin API) and stops them in reverse. Not thread-safe: one thread
- * starts it, one closes it (closing twice is harmless).
+ * cluster member, node directory, integration runtime, admin API) and stops them in reverse. Not
+ * thread-safe: one thread starts it, one closes it (closing twice is harmless).
  */
 public final class Node implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
@@ -130,9 +138,10 @@ public final class Node implements AutoCloseable {
       http.mountProbes(new ProbeHandler(health::probeFor));
       readiness.watch("rejoin", health::notReadyReason);
       health.start();
+      IntegrationRuntime integrations = startIntegrations(hz, events, brokerStatus);
       http.mountApi(new BasicAuthHandler(new AdminApi(directory, configEntries, events,
-          new VariableScopes(new ClusterVariables(hz), nodeVariables), health, picker, brokerStatus), "admin",
-          adminPassword));
+          new VariableScopes(new ClusterVariables(hz), nodeVariables), health, picker,
+          brokerStatus).withIntegrations(integrations.api()), "admin", adminPassword));
       Drain drain = new Drain(directory, readiness, config.node().drainGrace(), onDrained);
       started.push(drain);
       drain.beforeStop(this::handOverMessages);
@@ -202,6 +211,39 @@ public final class Node implements AutoCloseable {
     } catch (Exception e) {
       throw new StartupException("node " + config.node().id() + ": the message broker did not"
           + " start: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Starts the integration runtime and mounts its endpoints and {@code /metrics}; the node is not
+   * ready until it runs what the cluster's registry holds.
+   */
+  private IntegrationRuntime startIntegrations(HazelcastInstance hz, ClusterEvents events,
+      BrokerStatus brokerStatus) throws StartupException, IOException {
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    meters.config().commonTags("node", config.node().id());
+    brokerStatus.bindTo(meters);
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    http.mountMetrics(exchange -> {
+      exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE,
+          "text/plain; version=0.0.4; charset=utf-8");
+      exchange.getResponseSender().send(meters.scrape());
+    });
+    readiness.notReady("integrations", "deploying the cluster's integrations");
+    String dir = config.integrations().dir();
+    try {
+      IntegrationRuntime integrations = IntegrationRuntime.start(
+          new IntegrationRuntime.NodeParts(hz, directory, events, meters,
+              dataDir.resolve("state"), DeadLetterSink.logging(),
+              Map.of("connectionFactory", broker.connectionFactory())),
+          dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir)),
+          readiness::isReady, () -> readiness.ready("integrations"));
+      started.push(integrations);
+      http.mountIntegrations(integrations.router());
+      return integrations;
+    } catch (IntegrationRejectedException e) {
+      throw new StartupException("integrations.dir: " + e.getMessage(), e);
     }
   }
 

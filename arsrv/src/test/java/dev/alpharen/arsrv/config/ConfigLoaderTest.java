@@ -26,7 +26,7 @@ class ConfigLoaderTest {
       + " broker.tlsPort, broker.keyStore, broker.keyStorePassword,"
       + " proxy.host, proxy.port, proxy.requestTimeout, proxy.maxHeaderBytes, proxy.maxBodyBytes,"
       + " dns.port, dns.suffix, security.adminPassword, hav.probeInterval, hav.probeTimeout,"
-      + " hav.suspectAfter, hav.removeAfter, hav.rttShareInterval";
+      + " hav.suspectAfter, hav.removeAfter, hav.rttShareInterval, integrations.dir";
 
   @TempDir
   Path dir;
@@ -121,7 +121,8 @@ class ConfigLoaderTest {
             10_485_760),
         new NodeConfig.DnsSection(0, "arclst."),
         new NodeConfig.SecuritySection("correct-horse"),
-        NodeConfig.defaults("x").hav()), config);
+        NodeConfig.defaults("x").hav(),
+        NodeConfig.defaults("x").integrations()), config);
   }
 
   @Test
@@ -211,7 +212,7 @@ class ConfigLoaderTest {
     Path file = write("http:\n  port: 8081\nclustr:\n  name: prod\n");
 
     assertEquals(List.of(file + ":3: clustr: unknown key; allowed keys: node, cluster, http,"
-        + " broker, proxy, dns, security, hav"), problems(Optional.of(file), Map.of()));
+        + " broker, proxy, dns, security, hav, integrations"), problems(Optional.of(file), Map.of()));
   }
 
   @Test
@@ -235,7 +236,7 @@ class ConfigLoaderTest {
     Path file = write("- http\n- cluster\n");
 
     assertEquals(List.of(file + ":1: expected a mapping of sections (node, cluster, http, broker,"
-        + " proxy, dns, security, hav) at the top level"), problems(Optional.of(file), Map.of()));
+        + " proxy, dns, security, hav, integrations) at the top level"), problems(Optional.of(file), Map.of()));
   }
 
   @Test
@@ -426,7 +427,7 @@ class ConfigLoaderTest {
         file + ":2: http.port: 70000 is out of range; allowed 0-65535 (0 picks a free port)",
         file + ":4: broker.port: expected a whole number, got \"eighty\"",
         file + ":5: metrics: unknown key; allowed keys: node, cluster, http, broker, proxy, dns,"
-            + " security, hav"), Set.copyOf(e.problems()));
+            + " security, hav, integrations"), Set.copyOf(e.problems()));
     assertEquals(3, e.problems().size());
     assertEquals(String.join(System.lineSeparator(), e.problems()), e.getMessage());
   }
