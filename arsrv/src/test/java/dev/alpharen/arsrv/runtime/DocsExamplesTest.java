@@ -26,6 +26,9 @@ class DocsExamplesTest {
     try (TestMembers members = TestMembers.start(1)) {
       CamelRuntime runtime = new CamelRuntime(members.get(0), "docs", new HttpRouter(),
           new SimpleMeterRegistry(), () -> true, DeadLetterSink.logging());
+      // As on a node: jms: endpoints find the broker's connection factory (not connected here).
+      runtime.bindBeans(Map.of("connectionFactory",
+          new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory("vm://0")));
       for (int i = 0; i < examples.size(); i++) {
         try {
           runtime.validate(new SpecParser().parse("example-" + (i + 1), examples.get(i),
