@@ -102,12 +102,7 @@ final class ConfigResource {
 
   private void rollback(HttpServerExchange exchange) {
     String name = Requests.path(exchange, "name");
-    Optional<String> to = Requests.query(exchange, "to");
-    if (to.isEmpty()) {
-      HttpJson.error(exchange, 400, "rollback needs ?to=<version>");
-      return;
-    }
-    Long version = Requests.number(exchange, "to", to.get());
+    Long version = Requests.rollbackTarget(exchange);
     if (version == null) {
       return;
     }

@@ -41,6 +41,19 @@ final class Requests {
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
   }
 
+  /**
+   * The version a rollback asks for ({@code ?to=N}); null once a 400 has been answered (missing or
+   * not a number).
+   */
+  static Long rollbackTarget(HttpServerExchange exchange) {
+    Optional<String> to = query(exchange, "to");
+    if (to.isEmpty()) {
+      HttpJson.error(exchange, 400, "rollback needs ?to=<version>");
+      return null;
+    }
+    return number(exchange, "to", to.get());
+  }
+
   /** A whole number, or null after answering 400 naming the parameter and the rule. */
   static Long number(HttpServerExchange exchange, String what, String text) {
     String digits = text.trim().replace("\"", "");

@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
@@ -89,20 +88,15 @@ public final class BrokerStatus implements BrokerView {
 
   /** The user queues of this node's broker (not Artemis's internal store-and-forward ones). */
   public List<Queue> userQueues() {
-    ActiveMQServer server = broker.server();
-    if (!server.isActive()) {
+    if (!broker.server().isActive()) {
       return List.of();
     }
-    List<Queue> queues = new ArrayList<>();
-    server.getPostOffice().getAllBindings()
-        .filter(b -> b instanceof LocalQueueBinding)
-        .map(b -> ((LocalQueueBinding) b).getQueue())
+    return broker.localQueues()
         .filter(q -> !q.isInternalQueue()
             && !q.getName().toString().startsWith(EmbeddedBroker.INTERNAL_PREFIX)
             && !q.getAddress().toString().startsWith("activemq.notifications"))
-        .forEach(queues::add);
-    queues.sort(Comparator.comparing(q -> q.getName().toString()));
-    return queues;
+        .sorted(Comparator.comparing(q -> q.getName().toString()))
+        .toList();
   }
 
   /** Messages waiting in this node's user queues. */

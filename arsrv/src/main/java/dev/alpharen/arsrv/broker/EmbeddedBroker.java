@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.activemq.artemis.api.core.BroadcastGroupConfiguration;
 import org.apache.activemq.artemis.api.core.DiscoveryGroupConfiguration;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
@@ -331,14 +332,19 @@ public final class EmbeddedBroker implements AutoCloseable {
     return left;
   }
 
+  /** Every queue this broker holds locally, Artemis's internal ones included. */
+  Stream<Queue> localQueues() {
+    return server.getPostOffice().getAllBindings()
+        .filter(b -> b instanceof LocalQueueBinding)
+        .map(b -> ((LocalQueueBinding) b).getQueue());
+  }
+
   /** Messages held in this broker's queues, in transit to peers included. */
   long heldMessages(boolean withDeadLetters) {
     if (!server.isActive()) {
       return 0;
     }
-    return server.getPostOffice().getAllBindings()
-        .filter(b -> b instanceof LocalQueueBinding)
-        .map(b -> ((LocalQueueBinding) b).getQueue())
+    return localQueues()
         .filter(q -> q.isDurable() && (withDeadLetters
             || !Set.of(DEAD_LETTER_QUEUE, EXPIRY_QUEUE).contains(q.getName().toString())))
         .mapToLong(Queue::getMessageCount).sum();
