@@ -5,9 +5,13 @@ import dev.alpharen.arsrv.config.NodeConfig.BrokerUser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.activemq.artemis.api.core.BroadcastGroupConfiguration;
@@ -108,7 +112,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         (System.nanoTime() - started) / 1_000_000, settings.host(), port,
         settings.tlsPort() == 0 ? "" : ", TLS on " + settings.tlsPort(),
         dataDir.resolve("broker"));
-    return new EmbeddedBroker(server, nodeId, port, clusterPassword);
+    EmbeddedBroker broker = new EmbeddedBroker(server, nodeId, port, clusterPassword);
+    if (settings.ha()) {
+      server.getScheduledPool().scheduleWithFixedDelay(broker::pruneReplicas, 2, 2,
+          TimeUnit.SECONDS);
+    }
+    return broker;
   }
 
   static Configuration configuration(BrokerSection settings, String nodeId, String advertisedHost,
@@ -275,20 +284,109 @@ public final class EmbeddedBroker implements AutoCloseable {
    * not taken over: that broker is stopping on purpose and keeps its own journal.
    */
   void stopReplicaOf(String brokerId) {
-    backups().entrySet().removeIf(entry -> {
-      ActiveMQServer backup = entry.getValue();
-      if (!brokerId.equals(String.valueOf(backup.getNodeID())) || backup.isActive()) {
-        return false;
+    Object manager = haManager();
+    if (manager == null) {
+      return;
+    }
+    synchronized (manager) {
+      Map<String, ActiveMQServer> backups = backups();
+      backups.forEach((name, backup) -> {
+        if (brokerId.equals(String.valueOf(backup.getNodeID())) && !backup.isActive()) {
+          stopReplica(name, backup, "broker " + brokerId + " is stopping on purpose");
+        }
+      });
+      forgetStopped(backups);
+    }
+  }
+
+  /**
+   * Keeps this node's colocated replicas one per primary, and frees the slots of stopped ones.
+   * Artemis's colocated HA accepts every backup request and never forgets a replica it started:
+   * after a full restart a node can hold stopped replicas (so it refuses new requests) and, worse,
+   * two replicas of the same primary, and the cluster then sees one node id twice (AMQ222294,
+   * "possible split brain") and its bridges stall. Every 2 s this stops all but one replica per
+   * primary (the one in sync, else the newest) and forgets stopped ones. A replica that has taken
+   * over (it is active) is never touched.
+   */
+  void pruneReplicas() {
+    Object manager = haManager();
+    if (manager == null || stopped) {
+      return;
+    }
+    try {
+      synchronized (manager) {
+        Map<String, ActiveMQServer> backups = backups();
+        long now = System.nanoTime();
+        backups.keySet().forEach(name -> replicaSeen.putIfAbsent(name, now));
+        replicaSeen.keySet().retainAll(backups.keySet());
+        Map<String, List<String>> byPrimary = new HashMap<>();
+        backups.forEach((name, backup) -> {
+          SimpleString primary = backup.getNodeID();
+          if (primary != null && !backup.isActive()
+              && backup.getState() != ActiveMQServer.SERVER_STATE.STOPPED
+              && !primary.equals(server.getNodeID())) {
+            byPrimary.computeIfAbsent(primary.toString(), k -> new ArrayList<>()).add(name);
+          }
+        });
+        byPrimary.forEach((primary, names) -> {
+          names.sort(Comparator.comparing((String n) -> !backups.get(n).isReplicaSync())
+              .thenComparing(n -> -replicaSeen.getOrDefault(n, 0L)));
+          for (String extra : names.subList(1, names.size())) {
+            stopReplica(extra, backups.get(extra), "replica " + names.get(0)
+                + " already follows broker " + primary);
+          }
+        });
+        forgetStopped(backups);
       }
-      try {
-        log.info("broker {}: stopping replica {} of broker {}, which is stopping on purpose",
-            nodeId, entry.getKey(), brokerId);
-        backup.stop();
-      } catch (Exception e) {
-        log.warn("broker {}: could not stop replica {}: {}", nodeId, entry.getKey(), e.toString());
+    } catch (RuntimeException e) {
+      log.warn("broker {}: could not check its replicas: {}", nodeId, e.toString());
+    }
+  }
+
+  /**
+   * Forgets stopped replicas, so that their slots can serve new requests, but only where that is
+   * safe: Artemis names (and places the journal of) a new replica after the number of replicas
+   * it already has, so forgetting {@code colocated_backup_01} while {@code _11} runs would give
+   * the next replica the running one's name and journal directory. Such a slot waits until the
+   * replica above it has stopped too.
+   */
+  private void forgetStopped(Map<String, ActiveMQServer> backups) {
+    boolean forgot = true;
+    while (forgot) {
+      forgot = false;
+      for (String name : List.copyOf(backups.keySet())) {
+        if (backups.get(name).getState() != ActiveMQServer.SERVER_STATE.STOPPED) {
+          continue;
+        }
+        Set<String> rest = new HashSet<>(backups.keySet());
+        rest.remove(name);
+        if (!rest.contains(REPLICA_NAME + rest.size() + 1)) {
+          backups.remove(name);
+          log.info("broker {}: forgot stopped replica {}", nodeId, name);
+          forgot = true;
+          break;
+        }
       }
-      return true;
-    });
+    }
+  }
+
+  /** How Artemis's ColocatedHAManager names a replica: this, its count before it, then 1. */
+  private static final String REPLICA_NAME = "colocated_backup_";
+
+  private final Map<String, Long> replicaSeen = new ConcurrentHashMap<>();
+
+  private Object haManager() {
+    return server.getClusterManager() == null ? null
+        : server.getClusterManager().getHAManager();
+  }
+
+  private void stopReplica(String name, ActiveMQServer backup, String why) {
+    try {
+      log.info("broker {}: stopping replica {}: {}", nodeId, name, why);
+      backup.stop();
+    } catch (Exception e) {
+      log.warn("broker {}: could not stop replica {}: {}", nodeId, name, e.toString());
+    }
   }
 
   /** The ids of the brokers this one is connected to in the cluster (not counting itself). */
