@@ -167,11 +167,29 @@ public final class TestCluster implements AutoCloseable {
     nodes.forEach(TestNode::destroy);
   }
 
+  /**
+   * A port free now, below Linux's ephemeral range (32768-60999): the ports handed out for port 0
+   * and outgoing connections, by this and every other process, never take it before the node
+   * binds it.
+   */
+  private static final java.util.Set<Integer> HANDED_OUT =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port", e);
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    IOException last = null;
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = random.nextInt(20_000, 32_768);
+      if (!HANDED_OUT.add(port)) {
+        continue; // one port per node and purpose for the whole test run
+      }
+      try (ServerSocket socket = new ServerSocket(port, 1,
+          java.net.InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException e) {
+        last = e;
+      }
     }
+    throw new UncheckedIOException("no free port in 20000-32767", last);
   }
 }
