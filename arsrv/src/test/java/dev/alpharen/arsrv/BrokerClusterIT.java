@@ -112,7 +112,8 @@ class BrokerClusterIT {
 
   @Test
   void fullQueueBlocksProducersWithTheBlockPolicyUntilConsumersCatchUp() throws Exception {
-    try (TestCluster cluster = TestCluster.start(1, "broker.maxQueueMessages=50")) {
+    try (TestCluster cluster = TestCluster.start(1, "broker.maxQueueMessages=50",
+        "broker.fullPolicy=BLOCK")) {
       TestNode node = cluster.node(0);
       try (Connection connection = BrokerClient.connect(node)) {
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);

@@ -288,6 +288,58 @@ class IntegrationIT {
     }
   }
 
+  @Test
+  void aFullQueueOfAnIntegrationAnswers503WithRetryAfterAndItsBoundsFollowTheIntegration() {
+    HttpResponse<String> stored = put(cluster.node(0), "bounded", """
+        # alpharen.queue.maxMessages: 5
+        # alpharen.queue.fullPolicy: FAIL
+        - route:
+            from:
+              uri: platform-http:/bounded
+              steps:
+                - to:
+                    uri: jms:queue:it.bounded?exchangePattern=InOnly
+                - setBody:
+                    constant: "accepted"
+        """);
+    assertEquals(201, stored.statusCode(), stored.body());
+    TestNode entry = cluster.node(1);
+    await("/bounded on " + entry.id()).atMost(TWO_SECONDS).pollInterval(Duration.ofMillis(50))
+        .until(() -> call(entry, "/bounded?n=0").statusCode() == 200);
+    for (int i = 1; i < 5; i++) {
+      HttpResponse<String> ok = call(entry, "/bounded?n=" + i);
+      assertEquals(200, ok.statusCode(), "message " + i + " of 5 is taken: " + ok.body());
+    }
+    JsonNode queue = queueOn(entry, "it.bounded");
+    assertEquals(5, queue.path("maxMessages").asLong(), queue.toString());
+    assertEquals("FAIL", queue.path("fullPolicy").asText(), queue.toString());
+    assertEquals(5, queue.path("messages").asLong(), queue.toString());
+
+    HttpResponse<String> refused = call(entry, "/bounded?n=5");
+
+    assertEquals(503, refused.statusCode(), refused.body());
+    assertEquals("1", refused.headers().firstValue("Retry-After").orElse(""), "Retry-After");
+    assertTrue(refused.body().contains("is full"), refused.body());
+    assertEquals(5, queueOn(entry, "it.bounded").path("messages").asLong(),
+        "the refused message was not queued");
+
+    assertEquals(200, cluster.node(0).send(HttpRequest.newBuilder(URI.create(
+        cluster.node(0).httpUrl() + "/api/v1/integrations/bounded")).DELETE()).statusCode());
+    await("it.bounded back to the cluster's bound").atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertEquals(100_000,
+            queueOn(entry, "it.bounded").path("maxMessages").asLong()));
+  }
+
+  private static JsonNode queueOn(TestNode node, String name) {
+    JsonNode queues = json(node.get("/api/v1/queues").body()).path("queues");
+    for (JsonNode q : queues) {
+      if (q.path("name").asText().equals(name)) {
+        return q;
+      }
+    }
+    throw new AssertionError("no queue " + name + " on " + node.id() + ": " + queues);
+  }
+
   private static String hello(String path, String version) {
     return """
         # alpharen.description: greets callers

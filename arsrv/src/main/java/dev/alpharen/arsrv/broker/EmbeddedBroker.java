@@ -1,5 +1,7 @@
 package dev.alpharen.arsrv.broker;
 
+import dev.alpharen.arsrv.runtime.QueueBounds;
+import dev.alpharen.arsrv.runtime.QueuePolicy;
 import dev.alpharen.arsrv.config.NodeConfig.BrokerSection;
 import dev.alpharen.arsrv.config.NodeConfig.BrokerUser;
 import java.nio.file.Path;
@@ -55,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * when a node dies, that replica takes over its messages and the cluster delivers them, so nothing
  * waits for the dead node to come back.
  */
-public final class EmbeddedBroker implements AutoCloseable {
+public final class EmbeddedBroker implements AutoCloseable, QueueBounds {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
 
   /** The cluster user of the brokers; its password is the cluster credential. */
@@ -429,6 +431,52 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
     return left;
   }
+
+  /**
+   * Bounds the queues an integration names by its own policy: an address setting per queue that
+   * sets only what the policy overrides, the rest merged from the cluster's defaults ({@code #}).
+   * When two integrations bound one queue, the last one deployed wins.
+   */
+  @Override
+  public void apply(String integration, Set<String> queues, QueuePolicy policy) {
+    Set<String> bounded = policy.overrides() ? Set.copyOf(queues) : Set.of();
+    Set<String> before = boundQueues.put(integration, bounded);
+    if (before != null) {
+      before.stream().filter(q -> !bounded.contains(q)).forEach(this::unbound);
+    }
+    for (String queue : bounded) {
+      AddressSettings own = new AddressSettings();
+      if (policy.maxMessages() > 0) {
+        own.setMaxSizeMessages(policy.maxMessages());
+      }
+      if (policy.maxBytes() > 0) {
+        own.setMaxSizeBytes(policy.maxBytes());
+      }
+      if (!policy.fullPolicy().isEmpty()) {
+        own.setAddressFullMessagePolicy(AddressFullMessagePolicy.valueOf(policy.fullPolicy()));
+      }
+      server.getAddressSettingsRepository().addMatch(queue, own);
+      log.info("broker {}: queue {} bounded by integration {}: {}", nodeId, queue, integration,
+          policy);
+    }
+  }
+
+  @Override
+  public void release(String integration) {
+    Set<String> before = boundQueues.remove(integration);
+    if (before != null) {
+      before.forEach(this::unbound);
+    }
+  }
+
+  private void unbound(String queue) {
+    if (boundQueues.values().stream().noneMatch(qs -> qs.contains(queue))) {
+      server.getAddressSettingsRepository().removeMatch(queue);
+      log.info("broker {}: queue {} back to the cluster's bounds", nodeId, queue);
+    }
+  }
+
+  private final Map<String, Set<String>> boundQueues = new ConcurrentHashMap<>();
 
   /** Every queue this broker holds locally, Artemis's internal ones included. */
   Stream<Queue> localQueues() {

@@ -172,7 +172,7 @@ public record NodeConfig(
 
     static BrokerSection defaults() {
       return new BrokerSection("127.0.0.1", 61616, List.of(), "", true, 100, 100_000,
-          104_857_600, "BLOCK", 0, "", "");
+          104_857_600, "FAIL", 0, "", "");
     }
 
     void check(Problems problems) {

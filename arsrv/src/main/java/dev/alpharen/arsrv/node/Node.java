@@ -236,7 +236,7 @@ public final class Node implements AutoCloseable {
       IntegrationRuntime integrations = IntegrationRuntime.start(
           new IntegrationRuntime.NodeParts(hz, directory, events, meters,
               dataDir.resolve("state"), DeadLetterSink.logging(),
-              Map.of("connectionFactory", broker.connectionFactory())),
+              Map.of("connectionFactory", broker.connectionFactory()), broker),
           dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir)),
           readiness::isReady, () -> readiness.ready("integrations"));
       started.push(integrations);

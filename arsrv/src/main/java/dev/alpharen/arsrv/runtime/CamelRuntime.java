@@ -101,6 +101,7 @@ public final class CamelRuntime implements AutoCloseable {
       }
     });
     ids.forEach(id -> integrationOfRoute.put(id, spec.name()));
+    queueBounds.apply(spec.name(), QueuePolicy.queuesOf(spec.document()), spec.queue());
     return ids;
   }
 
@@ -118,6 +119,7 @@ public final class CamelRuntime implements AutoCloseable {
       context.removeRoute(id);
       integrationOfRoute.remove(id);
     }
+    queueBounds.release(integration);
   }
 
   /** Who leads the integration's singleton routes, as far as this node knows. */
@@ -153,6 +155,13 @@ public final class CamelRuntime implements AutoCloseable {
   public void bindBeans(java.util.Map<String, Object> beans) {
     extraBeans.putAll(beans);
   }
+
+  /** Where integrations' own queue bounds take effect. Call before the first deploy. */
+  public void bindQueueBounds(QueueBounds bounds) {
+    this.queueBounds = java.util.Objects.requireNonNull(bounds, "bounds");
+  }
+
+  private volatile QueueBounds queueBounds = QueueBounds.NONE;
 
   private final java.util.Map<String, Object> extraBeans =
       new java.util.concurrent.ConcurrentHashMap<>();

@@ -49,18 +49,21 @@ public final class IntegrationRuntime implements AutoCloseable {
    * @param meters the node's metrics, served on {@code /metrics}
    * @param stateDir where the registry keeps this node's disk copy
    * @param deadLetters where exchanges go after their retries
+   * @param beans what the node binds in every integration's registry
+   * @param queueBounds where integrations' own queue bounds take effect
    */
   public record NodeParts(HazelcastInstance hazelcast, NodeDirectory directory,
       ClusterEvents events, MeterRegistry meters, Path stateDir, DeadLetterSink deadLetters,
-      Map<String, Object> beans) {
+      Map<String, Object> beans, QueueBounds queueBounds) {
     public NodeParts {
       beans = Map.copyOf(beans);
     }
 
-    /** Parts with no node-provided beans. */
+    /** Parts with no node-provided beans and no broker. */
     public NodeParts(HazelcastInstance hazelcast, NodeDirectory directory, ClusterEvents events,
         MeterRegistry meters, Path stateDir, DeadLetterSink deadLetters) {
-      this(hazelcast, directory, events, meters, stateDir, deadLetters, Map.of());
+      this(hazelcast, directory, events, meters, stateDir, deadLetters, Map.of(),
+          QueueBounds.NONE);
     }
   }
 
@@ -99,6 +102,7 @@ public final class IntegrationRuntime implements AutoCloseable {
       CamelRuntime camel = new CamelRuntime(hz, nodeId, new HttpRouter(), node.meters(),
           eligible, node.deadLetters());
       camel.bindBeans(node.beans());
+      camel.bindQueueBounds(node.queueBounds());
       opened.add(camel);
       StatusBoard board = new StatusBoard(hz, nodeId);
       opened.add(board);

@@ -21,9 +21,10 @@ import java.util.regex.Pattern;
  *     when {@code mode} is active-active; singleton unless the integration says otherwise
  * @param retry in-memory redelivery of failing steps
  * @param description free text for operators
+ * @param queue bounds of the broker queues its routes use
  */
 public record IntegrationSpec(String name, String document, Mode mode, Mode pollers,
-    RetryPolicy retry, String description) {
+    RetryPolicy retry, String description, QueuePolicy queue) {
   /** The rule for integration names, which appear in route ids, metrics and URLs. */
   public static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
@@ -40,6 +41,7 @@ public record IntegrationSpec(String name, String document, Mode mode, Mode poll
     Objects.requireNonNull(pollers, "pollers");
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(description, "description");
+    Objects.requireNonNull(queue, "queue");
   }
 
   /** Where a consumer of this integration runs, given whether it is a schedule or poller. */
@@ -60,6 +62,10 @@ public record IntegrationSpec(String name, String document, Mode mode, Mode poll
     r.put("multiplier", retry.multiplier());
     r.put("maxDelayMs", retry.maxDelay().toMillis());
     r.put("jitter", retry.jitter());
+    ObjectNode q = json.putObject("queue");
+    q.put("maxMessages", queue.maxMessages());
+    q.put("maxBytes", queue.maxBytes());
+    q.put("fullPolicy", queue.fullPolicy());
     json.put("document", document);
     return json.toString();
   }
@@ -75,7 +81,10 @@ public record IntegrationSpec(String name, String document, Mode mode, Mode poll
       return new IntegrationSpec(name, n.path("document").asText(),
           Mode.parse("mode", n.path("mode").asText()),
           Mode.parse("pollers", n.path("pollers").asText()), retry,
-          n.path("description").asText());
+          n.path("description").asText(),
+          new QueuePolicy(n.path("queue").path("maxMessages").asLong(),
+              n.path("queue").path("maxBytes").asLong(),
+              n.path("queue").path("fullPolicy").asText()));
     } catch (IOException e) {
       throw new UncheckedIOException("integration '" + name + "' is not a stored envelope", e);
     }

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 public final class SpecParser {
   /** The metadata keys, for messages and docs. */
   public static final String KEYS = "mode, pollers, description, retry.maxAttempts,"
-      + " retry.initialDelay, retry.multiplier, retry.maxDelay, retry.jitter";
+      + " retry.initialDelay, retry.multiplier, retry.maxDelay, retry.jitter, queue.maxMessages,"
+      + " queue.maxBytes, queue.fullPolicy";
 
   private static final List<String> KEY_LIST = List.of(KEYS.split(",\\s*"));
   private static final Pattern HEADER = Pattern.compile("#\\s*alpharen\\.([A-Za-z.]+)\\s*:\\s*(.*?)\\s*");
@@ -85,8 +86,15 @@ public final class SpecParser {
       double jitter = decimal(current, values.get(current), d.jitter());
       current = "retry";
       RetryPolicy retry = new RetryPolicy(attempts, initial, multiplier, max, jitter);
+      current = "queue.maxMessages";
+      long queueMessages = whole(current, values.get(current), 0);
+      current = "queue.maxBytes";
+      long queueBytes = bytes(current, values.get(current));
+      current = "queue.fullPolicy";
+      QueuePolicy queue = new QueuePolicy(queueMessages, queueBytes,
+          values.getOrDefault(current, "").toUpperCase(java.util.Locale.ROOT));
       return new IntegrationSpec(name, document, mode, pollers, retry,
-          values.getOrDefault("description", ""));
+          values.getOrDefault("description", ""), queue);
     } catch (IllegalArgumentException e) {
       // RetryPolicy names the key its rule is about first
       String named = e.getMessage().split(" ", 2)[0];
@@ -103,6 +111,25 @@ public final class SpecParser {
       throw new IllegalArgumentException(key + " must be a whole number, was '" + text + "'");
     }
     return Integer.parseInt(text);
+  }
+
+  /** A byte count: a whole number, optionally with a KB, MB or GB suffix (powers of 1024). */
+  private static long bytes(String key, String text) {
+    if (text == null) {
+      return 0;
+    }
+    Matcher m = Pattern.compile("(\\d{1,13})\\s*([KMG]B)?").matcher(text.toUpperCase(
+        java.util.Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException(key + " must be a number of bytes such as 1048576, 512KB,"
+          + " 64MB or 1GB, was '" + text + "'");
+    }
+    long unit = m.group(2) == null ? 1 : switch (m.group(2)) {
+      case "KB" -> 1L << 10;
+      case "MB" -> 1L << 20;
+      default -> 1L << 30;
+    };
+    return Long.parseLong(m.group(1)) * unit;
   }
 
   private static double decimal(String key, String text, double fallback) {

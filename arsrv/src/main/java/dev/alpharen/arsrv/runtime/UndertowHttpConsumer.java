@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * and the body in, {@code CamelHttpResponseCode}, {@code Content-Type} and headers the route set
  * out; bodies up to {@value #MAX_BODY} bytes, else 413). On stop it unbinds first, hands requests that arrive late back to the router (which finds
  * the next version) and waits for its own requests in flight. A failed exchange answers 500 with
- * the error message only. Thread-safe.
+ * the error message only; one refused by a full broker queue answers 503 with {@code Retry-After}
+ * (back-pressure: nothing was taken, the caller tries again). Thread-safe.
  */
 final class UndertowHttpConsumer extends DefaultConsumer implements PlatformHttpConsumer {
   private static final Logger log = LoggerFactory.getLogger(UndertowHttpConsumer.class);
@@ -151,6 +152,14 @@ final class UndertowHttpConsumer extends DefaultConsumer implements PlatformHttp
   }
 
   private void respond(HttpServerExchange http, Exchange exchange, Set<String> requestHeaders) {
+    if (exchange.getException() != null && Backpressure.isQueueFull(exchange.getException())) {
+      // back-pressure: the message was not taken; the caller keeps it and tries again
+      http.getResponseHeaders().put(io.undertow.util.Headers.RETRY_AFTER,
+          Backpressure.RETRY_AFTER_S);
+      HttpJson.error(http, 503, "a queue of route " + exchange.getFromRouteId() + " is full;"
+          + " nothing was accepted, try again in " + Backpressure.RETRY_AFTER_S + " s");
+      return;
+    }
     if (exchange.getException() != null) {
       String route = exchange.getFromRouteId();
       log.debug("route {} failed on {} {}: {}", route, http.getRequestMethod(),

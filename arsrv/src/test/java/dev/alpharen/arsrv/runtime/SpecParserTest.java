@@ -38,6 +38,44 @@ class SpecParserTest {
   }
 
   @Test
+  void readsQueueBoundsAndRefusesBadOnes() throws Exception {
+    IntegrationSpec spec = parser.parse("q", "# alpharen.queue.maxMessages: 500\n"
+        + "# alpharen.queue.maxBytes: 64MB\n# alpharen.queue.fullPolicy: fail\n" + ROUTE, Map.of());
+
+    assertEquals(new QueuePolicy(500, 64L << 20, "FAIL"), spec.queue());
+    assertEquals(spec, IntegrationSpec.fromJson("q", spec.toJson()), "the envelope round-trips");
+    assertEquals(QueuePolicy.DEFAULTS, parser.parse("d", ROUTE, Map.of()).queue());
+
+    IntegrationRejectedException policy = assertThrows(IntegrationRejectedException.class,
+        () -> parser.parse("x", "# alpharen.queue.fullPolicy: drop\n" + ROUTE, Map.of()));
+    assertEquals("queue.fullPolicy must be one of BLOCK, FAIL, was 'DROP'", policy.getMessage());
+    assertEquals(1, policy.line());
+    IntegrationRejectedException size = assertThrows(IntegrationRejectedException.class,
+        () -> parser.parse("x", ROUTE, Map.of("queue.maxBytes", "lots")));
+    assertEquals("queue.maxBytes must be a number of bytes such as 1048576, 512KB, 64MB or 1GB,"
+        + " was 'lots'", size.getMessage());
+  }
+
+  @Test
+  void findsTheQueuesADocumentNamesInJmsUris() {
+    String doc = """
+        # - to: jms:queue:commented
+        - route:
+            from:
+              uri: jms:queue:orders.in?concurrentConsumers=2
+              steps:
+                - to: jms:audit
+                - to: jms:topic:news
+                - toD: jms:queue:orders-${header.region}
+                - to:
+                    uri: jms:queue:orders.out
+        """;
+
+    assertEquals(java.util.List.of("orders.in", "audit", "orders.out"),
+        java.util.List.copyOf(QueuePolicy.queuesOf(doc)));
+  }
+
+  @Test
   void ignoresMetadataCommentsAfterTheFirstYamlLine() throws Exception {
     IntegrationSpec spec = parser.parse("late", ROUTE + "# alpharen.mode: singleton\n", Map.of());
 
