@@ -197,9 +197,23 @@ class RetryIT {
       for (TestNode node : cluster.nodes()) {
         node.start();
       }
-      cluster.nodes().forEach(TestNode::awaitReady);
-      await("ten delivered after the restart").atMost(Duration.ofSeconds(60))
-          .until(() -> target.distinct() == 10);
+      try {
+        cluster.nodes().forEach(TestNode::awaitReady);
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        for (TestNode node : cluster.nodes()) {
+          new ProcessBuilder("jstack", String.valueOf(node.pid())).redirectOutput(
+              node.log().resolveSibling("jstack.txt").toFile()).start().waitFor();
+        }
+        throw e;
+      }
+      try {
+        await("ten delivered after the restart").atMost(Duration.ofSeconds(60))
+            .until(() -> target.distinct() == 10);
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError("delivered " + target.received().keySet() + "; queues "
+            + cluster.running().stream().map(n -> n.id() + ": " + n.get("/api/v1/queues").body())
+                .toList(), e);
+      }
       for (TestNode node : cluster.running()) {
         await().atMost(Duration.ofSeconds(20)).until(() -> depth(node, "alpharen.retry") == 0
             && depth(node, "it.survivor") == 0);

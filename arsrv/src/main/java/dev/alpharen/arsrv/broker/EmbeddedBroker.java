@@ -126,7 +126,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     config.setBindingsDirectory(journal.resolve("bindings").toString());
     config.setPagingDirectory(journal.resolve("paging").toString());
     config.setLargeMessagesDirectory(journal.resolve("large-messages").toString());
-    config.setNodeManagerLockDirectory(journal.toString());
+    // The node id lives in server.lock beside the journal (Artemis's default): a colocated
+    // replica gets a directory of its own; one shared directory let it overwrite this broker's
+    // id with its primary's, and after a restart two brokers claimed the same id.
     config.setJournalSyncTransactional(true);
     config.setJournalSyncNonTransactional(true);
     config.setJournalDatasync(true);
