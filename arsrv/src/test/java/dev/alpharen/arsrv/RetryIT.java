@@ -107,6 +107,9 @@ class RetryIT {
       long retried = cluster.running().stream().mapToLong(n -> counted(n, "flow", "retrying"))
           .sum();
       assertTrue(retried > 0, "some messages waited in the durable retry queue");
+      System.out.println("retry: 1000 of 1000 delivered once, the last "
+          + Duration.ofNanos(target.lastArrival() - target.startedAt()).toMillis()
+          + " ms after the target returned; " + retried + " durable run(s) stored");
       assertEquals(0, deadLetters("flow").size());
     }
   }
@@ -197,15 +200,7 @@ class RetryIT {
       for (TestNode node : cluster.nodes()) {
         node.start();
       }
-      try {
-        cluster.nodes().forEach(TestNode::awaitReady);
-      } catch (org.awaitility.core.ConditionTimeoutException e) {
-        for (TestNode node : cluster.nodes()) {
-          new ProcessBuilder("jstack", String.valueOf(node.pid())).redirectOutput(
-              node.log().resolveSibling("jstack.txt").toFile()).start().waitFor();
-        }
-        throw e;
-      }
+      cluster.nodes().forEach(TestNode::awaitReady);
       try {
         await("ten delivered after the restart").atMost(Duration.ofSeconds(60))
             .until(() -> target.distinct() == 10);
@@ -299,6 +294,8 @@ class RetryIT {
     private final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
     private HttpServer server; // guarded by this
     private volatile boolean wasDown;
+    private volatile long startedAt;
+    private volatile long lastArrival;
 
     Target(int port) {
       this.port = port;
@@ -320,10 +317,20 @@ class RetryIT {
         String body = new String(exchange.getRequestBody().readAllBytes(),
             StandardCharsets.UTF_8);
         received.computeIfAbsent(body, b -> new AtomicInteger()).incrementAndGet();
+        lastArrival = System.nanoTime();
         exchange.sendResponseHeaders(200, -1);
         exchange.close();
       });
       server.start();
+      startedAt = System.nanoTime();
+    }
+
+    long startedAt() {
+      return startedAt;
+    }
+
+    long lastArrival() {
+      return lastArrival;
     }
 
     synchronized void stop() {
