@@ -12,8 +12,9 @@ import java.util.Optional;
  */
 public interface DeadLetters {
   /**
-   * The dead letters of every node, those that first failed earliest first: id, node, integration, route, queue,
-   * error, attempts, first and last failure, history, body preview and size.
+   * The dead letters of every node, those that first failed earliest first: id, node,
+   * integration, route, queue, error, attempts, first and last failure, history, body preview
+   * and size.
    *
    * @param integration only this integration's, if given
    * @param limit at most this many

@@ -78,7 +78,8 @@ public record IntegrationSpec(String name, String document, Mode mode, Mode poll
           Duration.ofMillis(r.path("initialDelayMs").asLong()), r.path("multiplier").asDouble(),
           Duration.ofMillis(r.path("maxDelayMs").asLong()), r.path("jitter").asDouble(),
           new RetryPolicy.Durable(r.path("durableAttempts").asInt(d.attempts()),
-              Duration.ofMillis(r.path("durableInitialDelayMs").asLong(d.initialDelay().toMillis())),
+              Duration.ofMillis(r.path("durableInitialDelayMs")
+                  .asLong(d.initialDelay().toMillis())),
               Duration.ofMillis(r.path("durableMaxDelayMs").asLong(d.maxDelay().toMillis()))));
       return new IntegrationSpec(name, n.path("document").asText(),
           Mode.parse("mode", n.path("mode").asText()),
