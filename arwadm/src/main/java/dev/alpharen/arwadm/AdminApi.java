@@ -49,6 +49,15 @@ public final class AdminApi implements HttpHandler {
     return this;
   }
 
+  /**
+   * Adds {@code /api/v1/deadletters}, served by the node's retry queues. Call it before the API
+   * serves its first request.
+   */
+  public AdminApi withDeadLetters(DeadLetters deadLetters) {
+    new DeadLettersResource(deadLetters).addTo(routes);
+    return this;
+  }
+
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     routes.handleRequest(exchange);

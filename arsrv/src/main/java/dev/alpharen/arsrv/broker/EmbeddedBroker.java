@@ -66,6 +66,10 @@ public final class EmbeddedBroker implements AutoCloseable, QueueBounds {
   public static final String DEAD_LETTER_QUEUE = "DLQ";
   /** Where expired messages go. */
   public static final String EXPIRY_QUEUE = "ExpiryQueue";
+  /** Integration messages waiting for their next durable run (scheduled delivery). */
+  public static final String RETRY_QUEUE = "alpharen.retry";
+  /** Integration messages whose durable runs are exhausted. */
+  public static final String INTEGRATION_DEAD_LETTERS = "alpharen.deadletters";
   /** The in-VM address of the node's own broker. */
   public static final String IN_VM_URL = "vm://0";
   /** Addresses Artemis keeps for itself: never bounded, never listed as user queues. */
@@ -133,7 +137,9 @@ public final class EmbeddedBroker implements AutoCloseable, QueueBounds {
     config.setBindingsDirectory(journal.resolve("bindings").toString());
     config.setPagingDirectory(journal.resolve("paging").toString());
     config.setLargeMessagesDirectory(journal.resolve("large-messages").toString());
-    config.setNodeManagerLockDirectory(journal.toString());
+    // The node id lives in server.lock beside the journal (Artemis's default): a colocated
+    // replica gets a directory of its own; one shared directory let it overwrite this broker's
+    // id with its primary's, and after a restart two brokers claimed the same id.
     config.setJournalSyncTransactional(true);
     config.setJournalSyncNonTransactional(true);
     config.setJournalDatasync(true);
@@ -197,12 +203,15 @@ public final class EmbeddedBroker implements AutoCloseable, QueueBounds {
     config.addAddressSetting(INTERNAL_PREFIX + "#", new AddressSettings()
         .setRedistributionDelay(0).setMaxSizeBytes(-1).setMaxSizeMessages(-1)
         .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
-    for (String name : List.of(DEAD_LETTER_QUEUE, EXPIRY_QUEUE)) {
+    for (String name : List.of(DEAD_LETTER_QUEUE, EXPIRY_QUEUE, INTEGRATION_DEAD_LETTERS,
+        RETRY_QUEUE)) {
       config.addAddressConfiguration(new CoreAddressConfiguration().setName(name)
           .addRoutingType(RoutingType.ANYCAST).addQueueConfiguration(QueueConfiguration.of(name)
               .setRoutingType(RoutingType.ANYCAST)));
-      // Dead letters are kept whatever their number: they are paged, never refused.
-      config.addAddressSetting(name, new AddressSettings().setRedistributionDelay(-1)
+      // Dead letters and retries are kept whatever their number: paged, never refused. Retries
+      // move to a peer on drain; dead letters stay where they are (browsed there).
+      config.addAddressSetting(name, new AddressSettings()
+          .setRedistributionDelay(name.equals(RETRY_QUEUE) ? 0 : -1)
           .setMaxSizeBytes(-1).setMaxSizeMessages(-1)
           .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
     }
@@ -492,7 +501,8 @@ public final class EmbeddedBroker implements AutoCloseable, QueueBounds {
     }
     return localQueues()
         .filter(q -> q.isDurable() && (withDeadLetters
-            || !Set.of(DEAD_LETTER_QUEUE, EXPIRY_QUEUE).contains(q.getName().toString())))
+            || !Set.of(DEAD_LETTER_QUEUE, EXPIRY_QUEUE, INTEGRATION_DEAD_LETTERS)
+                .contains(q.getName().toString())))
         .mapToLong(Queue::getMessageCount).sum();
   }
 

@@ -25,6 +25,7 @@ import dev.alpharen.arsrv.broker.HazelcastBroadcast;
 import dev.alpharen.arsrv.broker.ReplicaStandDown;
 import dev.alpharen.arsrv.config.NodeConfig;
 import dev.alpharen.arsrv.http.NodeHttpServer;
+import dev.alpharen.arsrv.runtime.ClusterDeadLetters;
 import dev.alpharen.arsrv.runtime.DeadLetterSink;
 import dev.alpharen.arsrv.runtime.IntegrationRuntime;
 import dev.alpharen.arwadm.IntegrationRejectedException;
@@ -141,7 +142,9 @@ public final class Node implements AutoCloseable {
       IntegrationRuntime integrations = startIntegrations(hz, events, brokerStatus);
       http.mountApi(new BasicAuthHandler(new AdminApi(directory, configEntries, events,
           new VariableScopes(new ClusterVariables(hz), nodeVariables), health, picker,
-          brokerStatus).withIntegrations(integrations.api()), "admin", adminPassword));
+          brokerStatus).withIntegrations(integrations.api()).withDeadLetters(
+              new ClusterDeadLetters(directory, broker.internalUser(), broker.internalPassword())),
+          "admin", adminPassword));
       Drain drain = new Drain(directory, readiness, config.node().drainGrace(), onDrained);
       started.push(drain);
       drain.beforeStop(this::handOverMessages);

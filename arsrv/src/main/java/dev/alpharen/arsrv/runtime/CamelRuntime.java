@@ -37,6 +37,9 @@ public final class CamelRuntime implements AutoCloseable {
   private final DeadLetterSink deadLetters;
   private final HazelcastClusterService clusterService;
   private final Map<String, String> integrationOfRoute = new ConcurrentHashMap<>();
+  private final Map<String, RetryPolicy> policies = new ConcurrentHashMap<>();
+  private final RetryHandOff retryHandOff = new RetryHandOff(policies::get,
+      java.time.Clock.systemUTC());
   private DefaultCamelContext context; // guarded by this
 
   /**
@@ -102,6 +105,7 @@ public final class CamelRuntime implements AutoCloseable {
     });
     ids.forEach(id -> integrationOfRoute.put(id, spec.name()));
     queueBounds.apply(spec.name(), QueuePolicy.queuesOf(spec.document()), spec.queue());
+    policies.put(spec.name(), spec.retry());
     return ids;
   }
 
@@ -120,6 +124,7 @@ public final class CamelRuntime implements AutoCloseable {
       integrationOfRoute.remove(id);
     }
     queueBounds.release(integration);
+    policies.remove(integration);
   }
 
   /** Who leads the integration's singleton routes, as far as this node knows. */
@@ -139,6 +144,9 @@ public final class CamelRuntime implements AutoCloseable {
       ctx.addRoutePolicyFactory(metrics);
       ctx.getManagementStrategy().addEventNotifier(new ExchangeOutcomes(meters,
           integrationOfRoute::get, deadLetters));
+      if (brokerFactory() != null) {
+        ctx.addRoutes(RetryHandOff.mover());
+      }
       ctx.start();
       context = ctx;
       log.info("node {} started its Camel runtime in {} ms", nodeId,
@@ -146,6 +154,9 @@ public final class CamelRuntime implements AutoCloseable {
     }
     return context;
   }
+
+  /** The bean name of the broker's connection factory; with it, {@code jms:} is transacted. */
+  public static final String CONNECTION_FACTORY = "connectionFactory";
 
   /**
    * Beans the node provides to every integration (bound in the registry of the scratch and the real
@@ -166,9 +177,26 @@ public final class CamelRuntime implements AutoCloseable {
   private final java.util.Map<String, Object> extraBeans =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** The node broker's connection factory, if the node bound one. */
+  private jakarta.jms.ConnectionFactory brokerFactory() {
+    return extraBeans.get(CONNECTION_FACTORY) instanceof jakarta.jms.ConnectionFactory cf ? cf
+        : null;
+  }
+
   /** What every context needs, scratch or real. */
   private void configure(DefaultCamelContext ctx, HttpRouter httpRouter) {
     extraBeans.forEach(ctx.getRegistry()::bind);
+    jakarta.jms.ConnectionFactory broker = brokerFactory();
+    if (broker != null) {
+      // Consumers commit only once the route is done with the message, a stored retry included
+      // (sends on the consumer's thread join its transaction); sends commit before they return.
+      org.apache.camel.component.jms.JmsComponent jms =
+          org.apache.camel.component.jms.JmsComponent.jmsComponent(broker);
+      jms.setTransacted(true);
+      jms.setLazyCreateTransactionManager(false); // local session transactions, no manager
+      ctx.addComponent("jms", jms);
+    }
+    ctx.getRegistry().bind(RetryHandOff.BEAN, retryHandOff);
     ctx.setSourceLocationEnabled(true);
     ctx.getShutdownStrategy().setTimeout(SHUTDOWN_TIMEOUT_S);
     ctx.getShutdownStrategy().setTimeUnit(TimeUnit.SECONDS);

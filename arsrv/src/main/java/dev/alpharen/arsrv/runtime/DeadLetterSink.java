@@ -3,11 +3,13 @@ package dev.alpharen.arsrv.runtime;
 import org.apache.camel.Exchange;
 
 /**
- * Where an exchange goes once an integration's in-memory retries are exhausted: the seam for the
- * durable retry queue and the dead-letter queue of the embedded broker. The runtime calls it once
- * per failed exchange, on the thread that failed it, after the route's error handler gave up; the
- * caller of a synchronous endpoint (HTTP) still sees the failure. Implementations are thread-safe
- * and must not throw.
+ * Where an exchange goes that failed for good: once an integration's in-memory retries are
+ * exhausted on a route that does not consume a queue (an HTTP endpoint, a timer, a poller). The
+ * caller of a synchronous endpoint (HTTP) sees the failure itself. Messages consumed from
+ * {@code jms:} queues never get here: {@link RetryHandOff} stores them on the broker for durable
+ * runs and as dead letters. The runtime calls it once per failed exchange, on the thread that
+ * failed it, after the route's error handler gave up. Implementations are thread-safe and must
+ * not throw.
  */
 public interface DeadLetterSink {
   /**
@@ -20,11 +22,11 @@ public interface DeadLetterSink {
    */
   void accept(String integration, String routeId, Exchange exchange, Throwable cause);
 
-  /** Logs each failed exchange at WARN and keeps nothing: the sink until the broker lands. */
+  /** Logs each failed exchange at WARN: what nodes do, since a caller or a schedule retries. */
   static DeadLetterSink logging() {
     org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DeadLetterSink.class);
     return (integration, routeId, exchange, cause) -> log.warn("integration {} route {}: exchange"
-        + " {} failed after its retries: {}; no dead-letter queue on this node, dropped",
-        integration, routeId, exchange.getExchangeId(), String.valueOf(cause));
+        + " {} failed after its retries: {}", integration, routeId, exchange.getExchangeId(),
+        RetryHandOff.describe(cause));
   }
 }

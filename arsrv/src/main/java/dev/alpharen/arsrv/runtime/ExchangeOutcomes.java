@@ -12,8 +12,9 @@ import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * Watches every exchange that an integration's route started: counts and times it per integration
- * and outcome ({@code alpharen_integration_exchanges_seconds{integration,outcome}}) and hands
- * failed ones to the {@link DeadLetterSink}. Exchanges of routes that belong to no integration are
+ * and outcome ({@code alpharen_integration_exchanges_seconds{integration,outcome}}: completed,
+ * failed, or for messages from queues retrying and dead-lettered) and hands failed ones to the
+ * {@link DeadLetterSink}. Exchanges of routes that belong to no integration are
  * ignored. Thread-safe.
  */
 final class ExchangeOutcomes extends EventNotifierSupport {
@@ -54,8 +55,11 @@ final class ExchangeOutcomes extends EventNotifierSupport {
       return;
     }
     boolean failed = event instanceof ExchangeFailedEvent;
+    // a message from a queue whose failure was stored for a durable run or as a dead letter
+    String stored = exchange.getProperty(RetryHandOff.OUTCOME, String.class);
     Timer.builder(METER).description("exchanges an integration's routes finished")
-        .tag("integration", integration).tag("outcome", failed ? "failed" : "completed")
+        .tag("integration", integration)
+        .tag("outcome", failed ? "failed" : stored != null ? stored : "completed")
         .register(meters)
         .record(Duration.ofMillis(Math.max(0, exchange.getClock().elapsed())));
     if (failed) {

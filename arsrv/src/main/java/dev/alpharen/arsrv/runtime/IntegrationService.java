@@ -91,6 +91,9 @@ final class IntegrationService implements Integrations {
       retry.put("multiplier", spec.retry().multiplier());
       retry.put("maxDelayMs", spec.retry().maxDelay().toMillis());
       retry.put("jitter", spec.retry().jitter());
+      retry.put("durableAttempts", spec.retry().durable().attempts());
+      retry.put("durableInitialDelayMs", spec.retry().durable().initialDelay().toMillis());
+      retry.put("durableMaxDelayMs", spec.retry().durable().maxDelay().toMillis());
       json.put("retry", retry);
       json.put("document", spec.document());
       json.put("versions", registry.history(name).stream().map(h -> {

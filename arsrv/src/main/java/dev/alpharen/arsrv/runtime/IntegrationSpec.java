@@ -62,6 +62,9 @@ public record IntegrationSpec(String name, String document, Mode mode, Mode poll
     r.put("multiplier", retry.multiplier());
     r.put("maxDelayMs", retry.maxDelay().toMillis());
     r.put("jitter", retry.jitter());
+    r.put("durableAttempts", retry.durable().attempts());
+    r.put("durableInitialDelayMs", retry.durable().initialDelay().toMillis());
+    r.put("durableMaxDelayMs", retry.durable().maxDelay().toMillis());
     ObjectNode q = json.putObject("queue");
     q.put("maxMessages", queue.maxMessages());
     q.put("maxBytes", queue.maxBytes());
@@ -75,9 +78,15 @@ public record IntegrationSpec(String name, String document, Mode mode, Mode poll
     try {
       JsonNode n = JSON.readTree(json);
       JsonNode r = n.path("retry");
+      // versions stored before durable retries existed get the default durable retries
+      RetryPolicy.Durable d = RetryPolicy.Durable.defaults();
       RetryPolicy retry = new RetryPolicy(r.path("maxAttempts").asInt(),
           Duration.ofMillis(r.path("initialDelayMs").asLong()), r.path("multiplier").asDouble(),
-          Duration.ofMillis(r.path("maxDelayMs").asLong()), r.path("jitter").asDouble());
+          Duration.ofMillis(r.path("maxDelayMs").asLong()), r.path("jitter").asDouble(),
+          new RetryPolicy.Durable(r.path("durableAttempts").asInt(d.attempts()),
+              Duration.ofMillis(r.path("durableInitialDelayMs")
+                  .asLong(d.initialDelay().toMillis())),
+              Duration.ofMillis(r.path("durableMaxDelayMs").asLong(d.maxDelay().toMillis()))));
       return new IntegrationSpec(name, n.path("document").asText(),
           Mode.parse("mode", n.path("mode").asText()),
           Mode.parse("pollers", n.path("pollers").asText()), retry,

@@ -16,6 +16,7 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.errorhandler.DeadLetterChannelDefinition;
 import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -105,7 +106,8 @@ final class RouteLoader {
         route.group(spec.name());
         if (!ownHandler && !route.isErrorHandlerFactorySet()
             && route.getRouteConfigurationId() == null) {
-          route.errorHandler(retry(spec.retry()));
+          route.errorHandler(RetryHandOff.consumesQueue(route.getInput().getEndpointUri())
+              ? durable(spec.retry()) : retry(spec.retry()));
         }
         String uri = route.getInput().getEndpointUri();
         checkHttpPath(uri, spec.document());
@@ -161,8 +163,28 @@ final class RouteLoader {
 
   /** Camel's default error handler with the integration's redelivery. */
   static DefaultErrorHandlerDefinition retry(RetryPolicy retry) {
-    DefaultErrorHandlerDefinition handler = new DefaultErrorHandlerDefinition()
-        .maximumRedeliveries(retry.maxAttempts() - 1)
+    return redelivery(new DefaultErrorHandlerDefinition(), retry);
+  }
+
+  /**
+   * For routes consuming a queue: the integration's redelivery, then the message as it was
+   * consumed goes to {@link RetryHandOff}, which stores it for a durable run or as a dead letter.
+   * If that fails, the exchange fails (the consuming transaction rolls back).
+   */
+  static DefaultErrorHandlerDefinition durable(RetryPolicy retry) {
+    DeadLetterChannelDefinition handler = new DeadLetterChannelDefinition("bean:"
+        + RetryHandOff.BEAN);
+    handler.deadLetterHandleNewException(false);
+    handler.useOriginalMessage();
+    redelivery(handler, retry);
+    // RetryHandOff logs what becomes of the message; a failure on the way is logged as usual
+    handler.retriesExhaustedLogLevel(LoggingLevel.DEBUG);
+    return handler;
+  }
+
+  private static DefaultErrorHandlerDefinition redelivery(DefaultErrorHandlerDefinition handler,
+      RetryPolicy retry) {
+    handler.maximumRedeliveries(retry.maxAttempts() - 1)
         .redeliveryDelay(retry.initialDelay().toMillis())
         .maximumRedeliveryDelay(retry.maxDelay().toMillis())
         .retryAttemptedLogLevel(LoggingLevel.DEBUG)

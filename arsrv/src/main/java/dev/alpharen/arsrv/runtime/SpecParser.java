@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 public final class SpecParser {
   /** The metadata keys, for messages and docs. */
   public static final String KEYS = "mode, pollers, description, retry.maxAttempts,"
-      + " retry.initialDelay, retry.multiplier, retry.maxDelay, retry.jitter, queue.maxMessages,"
-      + " queue.maxBytes, queue.fullPolicy";
+      + " retry.initialDelay, retry.multiplier, retry.maxDelay, retry.jitter,"
+      + " retry.durableAttempts, retry.durableInitialDelay, retry.durableMaxDelay,"
+      + " queue.maxMessages, queue.maxBytes, queue.fullPolicy";
 
   private static final List<String> KEY_LIST = List.of(KEYS.split(",\\s*"));
   private static final Pattern HEADER = Pattern.compile("#\\s*alpharen\\.([A-Za-z.]+)\\s*:\\s*(.*?)\\s*");
@@ -84,8 +85,17 @@ public final class SpecParser {
           d.maxDelay().compareTo(initial) < 0 ? initial : d.maxDelay());
       current = "retry.jitter";
       double jitter = decimal(current, values.get(current), d.jitter());
+      RetryPolicy.Durable dd = d.durable();
+      current = "retry.durableAttempts";
+      int durableAttempts = whole(current, values.get(current), dd.attempts());
+      current = "retry.durableInitialDelay";
+      Duration durableInitial = duration(current, values.get(current), dd.initialDelay());
+      current = "retry.durableMaxDelay";
+      Duration durableMax = duration(current, values.get(current),
+          dd.maxDelay().compareTo(durableInitial) < 0 ? durableInitial : dd.maxDelay());
       current = "retry";
-      RetryPolicy retry = new RetryPolicy(attempts, initial, multiplier, max, jitter);
+      RetryPolicy retry = new RetryPolicy(attempts, initial, multiplier, max, jitter,
+          new RetryPolicy.Durable(durableAttempts, durableInitial, durableMax));
       current = "queue.maxMessages";
       long queueMessages = whole(current, values.get(current), 0);
       current = "queue.maxBytes";

@@ -21,7 +21,7 @@ class DocsExamplesTest {
   @Test
   void everyExampleValidates() throws Exception {
     List<String> examples = examples();
-    assertEquals(4, examples.size(), "examples in docs/integrations.md");
+    assertEquals(5, examples.size(), "examples in docs/integrations.md");
     List<String> refused = new ArrayList<>();
     try (TestMembers members = TestMembers.start(1)) {
       CamelRuntime runtime = new CamelRuntime(members.get(0), "docs", new HttpRouter(),

@@ -131,4 +131,48 @@ class SpecParserTest {
         assertThrows(IllegalArgumentException.class, () -> new RetryPolicy(2,
             Duration.ofSeconds(1), 2.0, Duration.ofMillis(500), 0)).getMessage());
   }
+
+  @Test
+  void readsDurableRetriesAndRefusesOutOfRange() throws Exception {
+    String doc = "# alpharen.retry.durableAttempts: 20\n# alpharen.retry.durableInitialDelay: 1s\n"
+        + "# alpharen.retry.durableMaxDelay: 4s\n" + ROUTE;
+
+    IntegrationSpec spec = parser.parse("durable", doc, Map.of());
+
+    assertEquals(new RetryPolicy.Durable(20, Duration.ofSeconds(1), Duration.ofSeconds(4)),
+        spec.retry().durable());
+    assertEquals(spec, IntegrationSpec.fromJson("durable", spec.toJson()), "the envelope keeps it");
+    IntegrationRejectedException delay = assertThrows(IntegrationRejectedException.class,
+        () -> parser.parse("x", "# x\n# alpharen.retry.durableInitialDelay: 10ms\n" + ROUTE,
+            Map.of()));
+    assertEquals("retry.durableInitialDelay must be from 100ms to 1h, was 10 ms",
+        delay.getMessage());
+    assertEquals(2, delay.line());
+    IntegrationRejectedException attempts = assertThrows(IntegrationRejectedException.class,
+        () -> parser.parse("x", ROUTE, Map.of("retry.durableAttempts", "1001")));
+    assertEquals("retry.durableAttempts must be 0 (dead letter at once) to 1000, was 1001",
+        attempts.getMessage());
+  }
+
+  @Test
+  void readsEnvelopesStoredBeforeDurableRetriesWithTheDefaults() {
+    String old = "{\"mode\":\"active-active\",\"pollers\":\"singleton\",\"description\":\"\","
+        + "\"retry\":{\"maxAttempts\":3,\"initialDelayMs\":1000,\"multiplier\":2.0,"
+        + "\"maxDelayMs\":30000,\"jitter\":0.15},\"document\":\"- from: x\"}";
+
+    assertEquals(RetryPolicy.defaults(), IntegrationSpec.fromJson("old", old).retry());
+  }
+
+  @Test
+  void durableDelaysGrowToTheirCapAndJitterStaysInItsBand() {
+    RetryPolicy retry = new RetryPolicy(2, Duration.ZERO, 2.0, Duration.ZERO, 0.2,
+        new RetryPolicy.Durable(5, Duration.ofSeconds(10), Duration.ofSeconds(30)));
+
+    assertEquals(Duration.ofSeconds(10), retry.durableDelayBefore(1));
+    assertEquals(Duration.ofSeconds(20), retry.durableDelayBefore(2));
+    assertEquals(Duration.ofSeconds(30), retry.durableDelayBefore(3));
+    assertEquals(Duration.ofSeconds(8), retry.jittered(Duration.ofSeconds(10), 0.0));
+    assertEquals(Duration.ofSeconds(10), retry.jittered(Duration.ofSeconds(10), 0.5));
+    assertEquals(Duration.ofSeconds(11), retry.jittered(Duration.ofSeconds(10), 0.75));
+  }
 }
