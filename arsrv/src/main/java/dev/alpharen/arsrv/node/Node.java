@@ -255,8 +255,9 @@ public final class Node implements AutoCloseable {
         new JoinSettings(c.join().members(), c.join().multicast(), c.join().dns(),
             c.join().dnsServer()),
         Map.of(ClusterMember.ATTR_NODE_ID, config.node().id(), ClusterMember.ATTR_HTTP,
-            http.baseUrl()),
-        HealthMonitor.HAZELCAST_PROPERTIES);
+            config.http().advertise().isEmpty() ? http.baseUrl()
+                : "http://" + config.http().advertise()),
+        HealthMonitor.HAZELCAST_PROPERTIES, false);
     try {
       return ClusterMember.start(settings);
     } catch (IllegalArgumentException e) {
