@@ -108,7 +108,8 @@ class ProxyTlsTest {
   @Test
   void aPkcs1KeySaysHowToConvertIt() throws Exception {
     Path pkcs1 = dir.resolve("rsa1.key");
-    Files.writeString(pkcs1, "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+    Files.writeString(pkcs1,
+        "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> TlsKeys.fromPem(rsa.certificatePem(), pkcs1));
     assertTrue(e.getMessage().startsWith(pkcs1 + " holds a PKCS#1/SEC1 key; expected an"

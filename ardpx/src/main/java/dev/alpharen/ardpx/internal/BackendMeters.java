@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * ARDPX's meters, per backend node: {@code ardpx.requests} (a timer: count and latency of the
  * requests a node answered; {@code backend="none"} for those refused before any node) and
- * {@code ardpx.errors} (a counter by {@code reason}: {@code 5xx} answers, {@code connect} failures).
- * Thread-safe.
+ * {@code ardpx.errors} (a counter by {@code reason}: {@code 5xx} answers, {@code connect}
+ * failures). Thread-safe.
  */
 public final class BackendMeters {
   private final MeterRegistry registry;
