@@ -50,6 +50,9 @@ class ProxyStandaloneIT {
               "the proxy must not be listed as a node");
 
           TestNode drained = cluster.node(1);
+          // A drain needs the node ACTIVE in the asking node's view (not merely rejoined).
+          await("n2 ACTIVE on n1").atMost(Duration.ofSeconds(30)).until(() -> "ACTIVE".equals(
+              cluster.node(0).getJson("/api/v1/nodes/n2").get("status").asText()));
           HttpResponse<String> accepted = cluster.node(0).send(HttpRequest.newBuilder(URI.create(
               cluster.node(0).httpUrl() + "/api/v1/nodes/" + drained.id() + "/drain"))
               .POST(HttpRequest.BodyPublishers.noBody()));
