@@ -79,6 +79,7 @@ public final class ClusterMember implements AutoCloseable {
     config.setClusterName(settings.clusterName());
     config.setInstanceName("alpharen-" + settings.host() + "-" + settings.port());
     config.getJetConfig().setEnabled(false);
+    config.setLiteMember(settings.lite());
     BASE_PROPERTIES.forEach(config::setProperty);
     settings.hazelcastProperties().forEach(config::setProperty);
     settings.attributes().forEach(config.getMemberAttributeConfig()::setAttribute);

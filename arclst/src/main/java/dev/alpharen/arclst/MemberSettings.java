@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param join how to find the other members
  * @param attributes published with the member and visible to all others (see {@link ClusterMember})
  * @param hazelcastProperties Hazelcast properties, for failure-detector tuning and tests
+ * @param lite a lite member holds no data (a standalone proxy); it is left out of the
+ *     {@link NodeDirectory}'s snapshots, and cannot use replicated maps
  */
 public record MemberSettings(
     String clusterName,
@@ -19,7 +21,8 @@ public record MemberSettings(
     int port,
     JoinSettings join,
     Map<String, String> attributes,
-    Map<String, String> hazelcastProperties) {
+    Map<String, String> hazelcastProperties,
+    boolean lite) {
   public MemberSettings {
     Objects.requireNonNull(clusterName, "clusterName");
     Objects.requireNonNull(host, "host");

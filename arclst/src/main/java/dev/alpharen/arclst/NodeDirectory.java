@@ -99,6 +99,9 @@ public final class NodeDirectory implements ClusterView, AutoCloseable {
     UUID local = hazelcast.getCluster().getLocalMember().getUuid();
     List<MemberInfo> members = new ArrayList<>();
     for (Member m : hazelcast.getCluster().getMembers()) {
+      if (m.isLiteMember()) {
+        continue; // a standalone proxy: it serves no requests itself
+      }
       String address = m.getAddress().getHost() + ":" + m.getAddress().getPort();
       boolean isLocal = m.getUuid().equals(local);
       NodeDescriptor descriptor = isLocal ? self.get() : nodes.get(m.getUuid().toString());
@@ -200,11 +203,17 @@ public final class NodeDirectory implements ClusterView, AutoCloseable {
   /** A command for one node, sent over the cluster's command topic. */
   private record NodeCommand(String nodeId, String command, String from) implements Serializable {}
 
+  /** The coordinator: the oldest member that is not a lite member (a standalone proxy). */
+  private static Member oldestDataMember(MembershipEvent event) {
+    return event.getMembers().stream().filter(m -> !m.isLiteMember()).findFirst()
+        .orElse(event.getMembers().iterator().next());
+  }
+
   /** The coordinator removes the descriptor of a member that left without withdrawing it. */
   private final class Janitor implements MembershipListener {
     @Override
     public void memberAdded(MembershipEvent event) {
-      if (event.getMembers().iterator().next().localMember()) {
+      if (oldestDataMember(event).localMember()) {
         events.publish(new ClusterEvent.MemberJoined(Instant.now(),
             attribute(event.getMember(), ClusterMember.ATTR_NODE_ID, event.getMember().getUuid()
                 .toString())));
@@ -213,8 +222,7 @@ public final class NodeDirectory implements ClusterView, AutoCloseable {
 
     @Override
     public void memberRemoved(MembershipEvent event) {
-      Member oldest = event.getMembers().iterator().next();
-      if (oldest.localMember()) {
+      if (oldestDataMember(event).localMember()) {
         NodeDescriptor gone = nodes.remove(event.getMember().getUuid().toString());
         String id = gone != null ? gone.id() : event.getMember().getAttribute(ClusterMember.ATTR_NODE_ID);
         if (id != null) {

@@ -1,6 +1,5 @@
 package dev.alpharen.ardpx;
 
-import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -8,30 +7,23 @@ import java.util.Objects;
  *
  * @param host the interface to listen on
  * @param port the HTTP port; 0 picks a free one
- * @param requestTimeout the longest a proxied request may take before the client gets 504
+ * @param tls the TLS listener, or {@link ProxyTls#off()}
+ * @param limits sizes and timeouts, each answered with its own status
  * @param connectRetries how many other nodes a request is tried on when a node cannot be reached
- * @param maxHeaderBytes larger request headers get 431
- * @param maxBodyBytes larger request bodies get 413
+ * @param accessLog whether each request is logged as one line to the {@code alpharen.access}
+ *     logger
  */
-public record ProxySettings(String host, int port, Duration requestTimeout, int connectRetries,
-    int maxHeaderBytes, long maxBodyBytes) {
+public record ProxySettings(String host, int port, ProxyTls tls, ProxyLimits limits,
+    int connectRetries, boolean accessLog) {
   public ProxySettings {
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(limits, "limits");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535 (0 picks a free port), was " + port);
     }
-    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-      throw new IllegalArgumentException("requestTimeout must be positive, was " + requestTimeout);
-    }
     if (connectRetries < 0 || connectRetries > 10) {
       throw new IllegalArgumentException("connectRetries must be 0-10, was " + connectRetries);
-    }
-    if (maxHeaderBytes < 1024) {
-      throw new IllegalArgumentException("maxHeaderBytes must be at least 1024, was "
-          + maxHeaderBytes);
-    }
-    if (maxBodyBytes < 0) {
-      throw new IllegalArgumentException("maxBodyBytes must be at least 0, was " + maxBodyBytes);
     }
   }
 }

@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.alpharen.arclst.ClusterMember;
 import dev.alpharen.arclst.MemberInfo;
 import dev.alpharen.arclst.NodeDirectory;
+import dev.alpharen.arclst.NodeStatus;
 import dev.alpharen.arhav.failure.PeerTracker;
 import dev.alpharen.arhav.internal.HazelcastEviction;
 import dev.alpharen.arhav.probe.HttpProber;
@@ -274,6 +275,13 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
   }
 
   private void evict(String nodeId, long silenceMs) {
+    if (directory.snapshot().member(nodeId).map(m -> m.node().status() == NodeStatus.LEAVING)
+        .orElse(false)) {
+      // It refuses probes while it stops, and leaves by itself; evicting it would make two
+      // masters for a moment and split the members that still follow it (a lite proxy).
+      log.info("member {} is LEAVING; not removing it, it leaves by itself", nodeId);
+      return;
+    }
     for (Member m : hazelcast.getCluster().getMembers()) {
       if (nodeId.equals(m.getAttribute(ClusterMember.ATTR_NODE_ID))) {
         HazelcastEviction.suspect(hazelcast, m.getUuid(), "ARHAV: no answer to direct or indirect"

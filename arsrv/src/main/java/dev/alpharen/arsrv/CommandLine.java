@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The parsed command line: {@code node [--config FILE] [--set key=value ...]}, {@code help}, or
+ * The parsed command line: {@code node [--config FILE] [--set key=value ...]}, {@code proxy --join
+ * host:port [--config FILE] [--set key=value ...]} (the {@code --join} seeds become
+ * {@code cluster.join.members}), {@code help}, or
  * {@code train} (used by bin/alpha-ren to build the class-data archive; not for people).
  *
  * @param command what to do
@@ -15,15 +17,19 @@ import java.util.Optional;
  */
 record CommandLine(Command command, Optional<Path> configFile, List<String> sets) {
   /** The commands the distribution understands. */
-  enum Command { NODE, HELP, TRAIN }
+  enum Command { NODE, PROXY, HELP, TRAIN }
 
   static final String USAGE = String.join(System.lineSeparator(),
       "usage: alpha-ren node [--config FILE] [--set key=value ...]",
+      "       alpha-ren proxy --join HOST:PORT [--config FILE] [--set key=value ...]",
       "       alpha-ren drain NODE [--url URL] [--data DIR]",
       "       alpha-ren deploy FILE.yaml [--name NAME] [--url URL] [--data DIR]",
       "       alpha-ren help",
       "  --config FILE      the node's YAML configuration (default: embedded defaults)",
       "  --set key=value    override one key, e.g. --set http.port=8081 (repeatable)",
+      "  proxy              run ARDPX alone, as a cluster member that holds no data and serves",
+      "                     no requests itself; --join names a node's cluster address",
+      "                     (repeatable); proxy.* keys apply as in a node",
       "  drain NODE         take a node out of service with no failed request; it leaves the",
       "                     cluster and exits (asks the node of --data DIR, default ./data,",
       "                     or --url URL; password from ALPHAREN_SECURITY_ADMINPASSWORD or",
@@ -45,7 +51,7 @@ record CommandLine(Command command, Optional<Path> configFile, List<String> sets
   static CommandLine parse(String[] args) {
     if (args.length == 0) {
       throw new IllegalArgumentException(
-          "missing command; expected 'node', 'drain', 'deploy' or 'help'");
+          "missing command; expected 'node', 'proxy', 'drain', 'deploy' or 'help'");
     }
     switch (args[0]) {
       case "help", "--help", "-h" -> {
@@ -54,17 +60,26 @@ record CommandLine(Command command, Optional<Path> configFile, List<String> sets
       case "train" -> {
         return new CommandLine(Command.TRAIN, Optional.empty(), List.of());
       }
-      case "node" -> { }
+      case "node", "proxy" -> { }
       default -> throw new IllegalArgumentException("unknown command '" + args[0]
-          + "'; expected 'node', 'drain', 'deploy' or 'help'");
+          + "'; expected 'node', 'proxy', 'drain', 'deploy' or 'help'");
     }
+    boolean proxy = args[0].equals("proxy");
     Optional<Path> config = Optional.empty();
     List<String> sets = new ArrayList<>();
+    List<String> joins = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
         case "--config" -> config = onlyOnce(config, value(args, ++i, arg));
         case "--set" -> sets.add(value(args, ++i, arg));
+        case "--join" -> {
+          if (!proxy) {
+            throw new IllegalArgumentException("--join is for 'proxy'; a node joins through"
+                + " cluster.join.members");
+          }
+          joins.add(value(args, ++i, arg));
+        }
         default -> {
           if (arg.startsWith("--config=")) {
             config = onlyOnce(config, arg.substring("--config=".length()));
@@ -75,6 +90,14 @@ record CommandLine(Command command, Optional<Path> configFile, List<String> sets
           }
         }
       }
+    }
+    if (proxy) {
+      if (joins.isEmpty()) {
+        throw new IllegalArgumentException("proxy needs --join HOST:PORT, the cluster address of"
+            + " a node (its cluster.host:cluster.port)");
+      }
+      sets.add("cluster.join.members=" + String.join(",", joins));
+      return new CommandLine(Command.PROXY, config, sets);
     }
     return new CommandLine(Command.NODE, config, sets);
   }

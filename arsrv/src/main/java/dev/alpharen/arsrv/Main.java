@@ -4,6 +4,7 @@ import dev.alpharen.arsrv.config.ConfigException;
 import dev.alpharen.arsrv.config.ConfigLoader;
 import dev.alpharen.arsrv.config.NodeConfig;
 import dev.alpharen.arsrv.node.Node;
+import dev.alpharen.arsrv.node.StandaloneProxy;
 import dev.alpharen.arsrv.node.StartupException;
 import java.io.PrintStream;
 import java.util.List;
@@ -62,6 +63,9 @@ public final class Main {
       return EXIT_USAGE;
     }
 
+    if (command.command() == CommandLine.Command.PROXY) {
+      return runProxy(config);
+    }
     Node node = new Node(config, version());
     Runnable stop = () -> {
       node.close();
@@ -81,6 +85,26 @@ public final class Main {
       });
     }
     return EXIT_OK; // the node's non-daemon threads keep the process alive until it stops
+  }
+
+  private static int runProxy(NodeConfig config) {
+    StandaloneProxy proxy;
+    try {
+      proxy = StandaloneProxy.start(config);
+    } catch (StartupException e) {
+      log.error("proxy {} cannot start: {}", config.node().id(), e.getMessage());
+      return EXIT_FAILED;
+    }
+    for (String signal : List.of("TERM", "INT")) {
+      Signal.handle(new Signal(signal), s -> {
+        log.info("proxy {} stopping on SIG{}", config.node().id(), signal);
+        new Thread(() -> {
+          proxy.close();
+          System.exit(EXIT_OK);
+        }, "proxy-stop").start();
+      });
+    }
+    return EXIT_OK; // the proxy's non-daemon threads keep the process alive until it stops
   }
 
   /** The version in the distribution's manifest, or "dev" when run from classes. */

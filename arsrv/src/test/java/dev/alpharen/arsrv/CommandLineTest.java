@@ -41,6 +41,24 @@ class CommandLineTest {
     assertEquals(List.of("cluster.join.members=a:1,b:2"), command.sets());
   }
 
+  @Test
+  void runsAStandaloneProxyJoiningTheGivenSeeds() {
+    CommandLine command = CommandLine.parse(new String[] {
+        "proxy", "--join", "10.0.0.5:5701", "--set", "proxy.port=8001", "--join", "10.0.0.6:5701"});
+
+    assertEquals(CommandLine.Command.PROXY, command.command());
+    assertEquals(List.of("proxy.port=8001", "cluster.join.members=10.0.0.5:5701,10.0.0.6:5701"),
+        command.sets());
+  }
+
+  @Test
+  void refusesAProxyWithoutJoinAndJoinForANode() {
+    assertEquals("proxy needs --join HOST:PORT, the cluster address of a node (its"
+        + " cluster.host:cluster.port)", rejection("proxy"));
+    assertEquals("--join is for 'proxy'; a node joins through cluster.join.members",
+        rejection("node", "--join", "a:1"));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"help", "--help", "-h"})
   void recognisesAskingForHelp(String arg) {
@@ -78,8 +96,9 @@ class CommandLineTest {
 
   @Test
   void rejectsMissingOrUnknownCommandNamingTheCommands() {
-    assertEquals("missing command; expected 'node', 'drain', 'deploy' or 'help'", rejection());
-    assertEquals("unknown command 'start'; expected 'node', 'drain', 'deploy' or 'help'",
+    assertEquals("missing command; expected 'node', 'proxy', 'drain', 'deploy' or 'help'",
+        rejection());
+    assertEquals("unknown command 'start'; expected 'node', 'proxy', 'drain', 'deploy' or 'help'",
         rejection("start"));
   }
 

@@ -46,7 +46,7 @@ final class LoopbackMembers implements AutoCloseable {
   /** Starts a member on 127.0.0.1:{@code port}; returns once it is in a cluster, maybe its own. */
   ClusterMember start(String clusterName, int port, JoinSettings join) {
     ClusterMember member = ClusterMember.start(new MemberSettings(clusterName, "127.0.0.1", port,
-        join, Map.of(ClusterMember.ATTR_NODE_ID, "m" + port), PROPERTIES));
+        join, Map.of(ClusterMember.ATTR_NODE_ID, "m" + port), PROPERTIES, false));
     started.add(member);
     return member;
   }

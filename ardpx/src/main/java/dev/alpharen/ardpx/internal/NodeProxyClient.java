@@ -32,18 +32,24 @@ import org.xnio.OptionMap;
 public final class NodeProxyClient implements ProxyClient {
   /** The node that served the request, for the access log. */
   public static final AttachmentKey<String> NODE = AttachmentKey.create(String.class);
+  /** The connection to the node, to cut a request short (see {@link ClientDeadline}). */
+  static final AttachmentKey<ProxyConnection> CONNECTION =
+      AttachmentKey.create(ProxyConnection.class);
   private static final AttachmentKey<List<String>> TRIED = AttachmentKey.create(List.class);
   private static final ProxyTarget TARGET = new ProxyTarget() { };
 
   private final NodePicker picker;
   private final OutlierEjector ejector;
+  private final BackendMeters meters;
   private final Clock clock;
   private final UndertowClient client = UndertowClient.getInstance();
   private final Map<String, ProxyConnectionPool> pools = new ConcurrentHashMap<>();
 
-  public NodeProxyClient(NodePicker picker, OutlierEjector ejector, Clock clock) {
+  public NodeProxyClient(NodePicker picker, OutlierEjector ejector, BackendMeters meters,
+      Clock clock) {
     this.picker = picker;
     this.ejector = ejector;
+    this.meters = meters;
     this.clock = clock;
   }
 
@@ -81,12 +87,14 @@ public final class NodeProxyClient implements ProxyClient {
     pool(node).connect(target, exchange, new ProxyCallback<>() {
       @Override
       public void completed(HttpServerExchange ex, ProxyConnection result) {
+        ex.putAttachment(CONNECTION, result);
         callback.completed(ex, result);
       }
 
       @Override
       public void failed(HttpServerExchange ex) {
         ejector.connectFailed(node.id(), clock.instant());
+        meters.connectFailed(node.id());
         callback.failed(ex);
       }
 

@@ -44,7 +44,7 @@ public record NodeConfig(
         new ClusterSection("alpha-ren", "127.0.0.1", 5701, new JoinSection(List.of(), false, "", "")),
         new HttpSection("127.0.0.1", 8080, ""),
         BrokerSection.defaults(),
-        new ProxySection("127.0.0.1", 8000, Duration.ofSeconds(30), 16_384, 10_485_760),
+        ProxySection.defaults(),
         new DnsSection(5353, "arclst."),
         new SecuritySection(""),
         havDefaults(),
@@ -93,16 +93,7 @@ public record NodeConfig(
       problems.hostPort("http.advertise", http.advertise());
     }
     broker.check(problems);
-    problems.require("proxy.host", !proxy.host().isBlank(), "must not be empty");
-    problems.port("proxy.port", proxy.port());
-    problems.require("proxy.requestTimeout", !proxy.requestTimeout().isNegative()
-        && !proxy.requestTimeout().isZero() && proxy.requestTimeout().compareTo(Duration.ofHours(1)) <= 0,
-        "must be more than 0 and at most 1h, was " + Durations.format(proxy.requestTimeout()));
-    problems.require("proxy.maxHeaderBytes", proxy.maxHeaderBytes() >= 1024
-        && proxy.maxHeaderBytes() <= 1_048_576, "must be from 1024 to 1048576, was "
-        + proxy.maxHeaderBytes());
-    problems.require("proxy.maxBodyBytes", proxy.maxBodyBytes() >= 0,
-        "must be at least 0, was " + proxy.maxBodyBytes());
+    proxy.check(problems);
     problems.port("dns.port", dns.port());
     problems.require("dns.suffix", dns.suffix().matches("([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+"),
         "\"" + dns.suffix() + "\" is not a DNS suffix; expected labels each followed by a dot, such"
@@ -229,11 +220,76 @@ public record NodeConfig(
   }
 
   /**
-   * {@code proxy.*}: ARDPX, the reverse proxy (role {@code ardpx}): where it listens and how long
-   * a proxied request may take.
+   * {@code proxy.*}: ARDPX, the reverse proxy (role {@code ardpx}): where it listens (HTTP, and
+   * TLS on {@code tlsPort} unless 0, from a PEM pair or a PKCS12 key store), how long a request
+   * may take ({@code requestTimeout}: 504; {@code clientTimeout}: 408; {@code idleTimeout}: idle
+   * connections close), how large it may be, and whether each request is access-logged.
    */
   public record ProxySection(String host, int port, Duration requestTimeout, int maxHeaderBytes,
-      int maxBodyBytes) {}
+      int maxBodyBytes, int tlsPort, String certificate, String privateKey, String keyStore,
+      String keyStorePassword, boolean redirectHttp, Duration clientTimeout,
+      Duration idleTimeout, boolean accessLog) {
+
+    static ProxySection defaults() {
+      return new ProxySection("127.0.0.1", 8000, Duration.ofSeconds(30), 16_384, 10_485_760, 0,
+          "", "", "", "", false, Duration.ofSeconds(10), Duration.ofSeconds(60), true);
+    }
+
+    void check(Problems problems) {
+      problems.require("proxy.host", !host.isBlank(), "must not be empty");
+      problems.port("proxy.port", port);
+      upToAnHour(problems, "proxy.requestTimeout", requestTimeout);
+      upToAnHour(problems, "proxy.clientTimeout", clientTimeout);
+      upToAnHour(problems, "proxy.idleTimeout", idleTimeout);
+      problems.require("proxy.maxHeaderBytes", maxHeaderBytes >= 1024
+          && maxHeaderBytes <= 1_048_576, "must be from 1024 to 1048576, was " + maxHeaderBytes);
+      problems.require("proxy.maxBodyBytes", maxBodyBytes >= 0,
+          "must be at least 0, was " + maxBodyBytes);
+      if (tlsPort == 0) {
+        problems.require("proxy.redirectHttp", !redirectHttp,
+            "needs a TLS listener to redirect to; set proxy.tlsPort");
+        return;
+      }
+      problems.port("proxy.tlsPort", tlsPort);
+      problems.require("proxy.tlsPort", tlsPort != port,
+          "must differ from proxy.port (" + port + ")");
+      boolean pem = !certificate.isEmpty() || !privateKey.isEmpty();
+      if (pem && !keyStore.isEmpty()) {
+        problems.add("proxy.keyStore", "give either proxy.certificate with proxy.privateKey (PEM)"
+            + " or proxy.keyStore (PKCS12), not both");
+      } else if (pem) {
+        readable(problems, "proxy.certificate", certificate, "the PEM certificate chain");
+        readable(problems, "proxy.privateKey", privateKey, "the PEM private key");
+      } else if (keyStore.isEmpty()) {
+        problems.add("proxy.tlsPort", "TLS needs a key: set proxy.certificate and"
+            + " proxy.privateKey (PEM files) or proxy.keyStore (PKCS12) with"
+            + " proxy.keyStorePassword");
+      } else {
+        readable(problems, "proxy.keyStore", keyStore, "the PKCS12 key store");
+      }
+    }
+
+    private static void upToAnHour(Problems problems, String key, Duration value) {
+      problems.require(key, !value.isNegative() && !value.isZero()
+          && value.compareTo(Duration.ofHours(1)) <= 0,
+          "must be more than 0 and at most 1h, was " + Durations.format(value));
+    }
+
+    private static void readable(Problems problems, String key, String file, String what) {
+      if (file.isEmpty()) {
+        problems.add(key, "must name " + what + " when proxy.tlsPort is set");
+      } else {
+        problems.require(key, java.nio.file.Files.isReadable(java.nio.file.Path.of(file)),
+            "file " + file + " does not exist or cannot be read");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "ProxySection[host=" + host + ", port=" + port + ", tlsPort=" + tlsPort
+          + ", keyStorePassword=" + (keyStorePassword.isEmpty() ? "" : "***") + "]";
+    }
+  }
 
   /** {@code dns.*}: the internal DNS server (UDP and TCP). */
   public record DnsSection(int port, String suffix) {

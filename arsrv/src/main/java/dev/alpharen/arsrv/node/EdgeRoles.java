@@ -2,13 +2,18 @@ package dev.alpharen.arsrv.node;
 
 import dev.alpharen.arclst.ClusterView;
 import dev.alpharen.arclst.MemberInfo;
+import dev.alpharen.ardpx.ProxyLimits;
 import dev.alpharen.ardpx.ProxyServer;
 import dev.alpharen.ardpx.ProxySettings;
+import dev.alpharen.ardpx.ProxyTls;
+import dev.alpharen.ardpx.TlsKeys;
 import dev.alpharen.arhav.NodePicker;
 import dev.alpharen.arhav.dns.DnsNode;
 import dev.alpharen.arhav.dns.InternalDnsServer;
 import dev.alpharen.arsrv.config.NodeConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,11 +33,12 @@ final class EdgeRoles implements AutoCloseable {
     this.proxy = proxy;
   }
 
-  static EdgeRoles start(NodeConfig config, ClusterView cluster, NodePicker picker)
-      throws StartupException {
+  static EdgeRoles start(NodeConfig config, ClusterView cluster, NodePicker picker,
+      MeterRegistry meters) throws StartupException {
     InternalDnsServer dns = config.plays("dns") ? startDns(config, cluster, picker) : null;
     try {
-      ProxyServer proxy = config.plays("ardpx") ? startProxy(config, cluster, picker) : null;
+      ProxyServer proxy = config.plays("ardpx")
+          ? startProxy(config.proxy(), cluster, picker, meters) : null;
       return new EdgeRoles(dns, proxy);
     } catch (StartupException e) {
       if (dns != null) {
@@ -52,6 +58,11 @@ final class EdgeRoles implements AutoCloseable {
     return proxy == null ? 0 : proxy.port();
   }
 
+  /** The proxy's TLS port, or 0 when it has none. */
+  int proxyTlsPort() {
+    return proxy == null ? 0 : proxy.tlsPort();
+  }
+
   @Override
   public void close() {
     if (proxy != null) {
@@ -62,16 +73,34 @@ final class EdgeRoles implements AutoCloseable {
     }
   }
 
-  private static ProxyServer startProxy(NodeConfig config, ClusterView cluster, NodePicker picker)
-      throws StartupException {
-    NodeConfig.ProxySection p = config.proxy();
+  /** Starts ARDPX from its configuration section; also used by the standalone proxy. */
+  static ProxyServer startProxy(NodeConfig.ProxySection p, ClusterView cluster,
+      NodePicker picker, MeterRegistry meters) throws StartupException {
+    ProxyTls tls;
     try {
-      return ProxyServer.start(new ProxySettings(p.host(), p.port(), p.requestTimeout(), 2,
-          p.maxHeaderBytes(), p.maxBodyBytes()), picker, cluster);
-    } catch (IOException e) {
-      throw new StartupException(e.getMessage() + "; choose another proxy.port (0 picks a free"
-          + " port) or leave out the ardpx role", e);
+      tls = tls(p);
+    } catch (IllegalArgumentException e) {
+      String key = p.keyStore().isEmpty() ? "proxy.certificate/proxy.privateKey"
+          : "proxy.keyStore";
+      throw new StartupException(key + ": " + e.getMessage(), e);
     }
+    try {
+      return ProxyServer.start(new ProxySettings(p.host(), p.port(), tls,
+          new ProxyLimits(p.requestTimeout(), p.clientTimeout(), p.idleTimeout(),
+              p.maxHeaderBytes(), p.maxBodyBytes()), 2, p.accessLog()), picker, cluster, meters);
+    } catch (IOException e) {
+      throw new StartupException(e.getMessage() + "; choose other ports (0 picks a free"
+          + " port for proxy.port) or leave out the ardpx role", e);
+    }
+  }
+
+  private static ProxyTls tls(NodeConfig.ProxySection p) {
+    if (p.tlsPort() == 0) {
+      return ProxyTls.off();
+    }
+    return ProxyTls.on(p.tlsPort(), p.keyStore().isEmpty()
+        ? TlsKeys.fromPem(Path.of(p.certificate()), Path.of(p.privateKey()))
+        : TlsKeys.fromKeyStore(Path.of(p.keyStore()), p.keyStorePassword()), p.redirectHttp());
   }
 
   private static InternalDnsServer startDns(NodeConfig config, ClusterView cluster,

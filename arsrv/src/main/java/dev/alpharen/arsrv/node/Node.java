@@ -114,7 +114,9 @@ public final class Node implements AutoCloseable {
           System::nanoTime);
       // This node is the nearest of all until real requests measure it.
       picker.observe(config.node().id(), Duration.ofNanos(100_000));
-      edge = EdgeRoles.start(config, this::view, picker);
+      PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      meters.config().commonTags("node", config.node().id());
+      edge = EdgeRoles.start(config, this::view, picker, meters);
       started.push(edge);
       brokerPort = Ports.resolve(config.broker().host(), config.broker().port(), "broker.port");
       ClusterEvents events = new ClusterEvents(hz);
@@ -139,7 +141,7 @@ public final class Node implements AutoCloseable {
       http.mountProbes(new ProbeHandler(health::probeFor));
       readiness.watch("rejoin", health::notReadyReason);
       health.start();
-      IntegrationRuntime integrations = startIntegrations(hz, events, brokerStatus);
+      IntegrationRuntime integrations = startIntegrations(hz, events, brokerStatus, meters);
       http.mountApi(new BasicAuthHandler(new AdminApi(directory, configEntries, events,
           new VariableScopes(new ClusterVariables(hz), nodeVariables), health, picker,
           brokerStatus).withIntegrations(integrations.api()).withDeadLetters(
@@ -222,9 +224,8 @@ public final class Node implements AutoCloseable {
    * ready until it runs what the cluster's registry holds.
    */
   private IntegrationRuntime startIntegrations(HazelcastInstance hz, ClusterEvents events,
-      BrokerStatus brokerStatus) throws StartupException, IOException {
-    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    meters.config().commonTags("node", config.node().id());
+      BrokerStatus brokerStatus, PrometheusMeterRegistry meters)
+      throws StartupException, IOException {
     brokerStatus.bindTo(meters);
     new JvmMemoryMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
@@ -257,8 +258,9 @@ public final class Node implements AutoCloseable {
         new JoinSettings(c.join().members(), c.join().multicast(), c.join().dns(),
             c.join().dnsServer()),
         Map.of(ClusterMember.ATTR_NODE_ID, config.node().id(), ClusterMember.ATTR_HTTP,
-            http.baseUrl()),
-        HealthMonitor.HAZELCAST_PROPERTIES);
+            config.http().advertise().isEmpty() ? http.baseUrl()
+                : "http://" + config.http().advertise()),
+        HealthMonitor.HAZELCAST_PROPERTIES, false);
     try {
       return ClusterMember.start(settings);
     } catch (IllegalArgumentException e) {

@@ -60,7 +60,7 @@ final class HazelcastClusterService extends AbstractCamelClusterService<LeaseVie
 
   /** The node ids of the cluster's members, as this member sees them. */
   List<String> memberNodeIds() {
-    return hazelcast.getCluster().getMembers().stream()
+    return hazelcast.getCluster().getMembers().stream().filter(m -> !m.isLiteMember())
         .map(m -> Optional.ofNullable(m.<String>getAttribute(ClusterMember.ATTR_NODE_ID))
             .orElse(m.getUuid().toString())).toList();
   }

@@ -25,6 +25,9 @@ class ConfigLoaderTest {
       + " broker.backupPortOffset, broker.maxQueueMessages, broker.maxQueueBytes, broker.fullPolicy,"
       + " broker.tlsPort, broker.keyStore, broker.keyStorePassword,"
       + " proxy.host, proxy.port, proxy.requestTimeout, proxy.maxHeaderBytes, proxy.maxBodyBytes,"
+      + " proxy.tlsPort, proxy.certificate, proxy.privateKey, proxy.keyStore,"
+      + " proxy.keyStorePassword, proxy.redirectHttp, proxy.clientTimeout, proxy.idleTimeout,"
+      + " proxy.accessLog,"
       + " dns.port, dns.suffix, security.adminPassword, hav.probeInterval, hav.probeTimeout,"
       + " hav.suspectAfter, hav.removeAfter, hav.rttShareInterval, integrations.dir";
 
@@ -118,7 +121,8 @@ class ConfigLoaderTest {
             "orders-app", "s3cret-orders", List.of("send", "consume"))), "", true, 100, 100_000,
             104_857_600, "FAIL", 0, "", ""),
         new NodeConfig.ProxySection("127.0.0.1", 8443, Duration.ofSeconds(30), 16_384,
-            10_485_760),
+            10_485_760, 0, "", "", "", "", false, Duration.ofSeconds(10), Duration.ofSeconds(60),
+            true),
         new NodeConfig.DnsSection(0, "arclst."),
         new NodeConfig.SecuritySection("correct-horse"),
         NodeConfig.defaults("x").hav(),
@@ -387,6 +391,38 @@ class ConfigLoaderTest {
     assertEquals(List.of("environment variable ALPHAREN_HTTP_PORT: http.port: 70000 is out of"
             + " range; allowed 0-65535 (0 picks a free port)"),
         problems(Optional.empty(), Map.of("ALPHAREN_HTTP_PORT", "70000")));
+  }
+
+  @Test
+  void reportsAProxyTlsPortWithoutAKey() throws Exception {
+    Path file = write("proxy:\n  tlsPort: 8443\n");
+    assertEquals(List.of(file + ":2: proxy.tlsPort: TLS needs a key: set proxy.certificate and"
+        + " proxy.privateKey (PEM files) or proxy.keyStore (PKCS12) with"
+        + " proxy.keyStorePassword"), problems(Optional.of(file), Map.of()));
+  }
+
+  @Test
+  void reportsProxyKeyFilesThatCannotBeRead() throws Exception {
+    Path missing = dir.resolve("missing.p12");
+    Path file = write("proxy:\n  tlsPort: 8443\n  keyStore: " + missing + "\n");
+    assertEquals(List.of(file + ":3: proxy.keyStore: file " + missing
+        + " does not exist or cannot be read"), problems(Optional.of(file), Map.of()));
+    Path cert = Files.writeString(dir.resolve("proxy.crt"), "not checked until start");
+    Path pem = write("proxy:\n  tlsPort: 8443\n  certificate: " + cert + "\n");
+    assertEquals(List.of("proxy.privateKey: must name the PEM private key when"
+        + " proxy.tlsPort is set"), problems(Optional.of(pem), Map.of()));
+  }
+
+  @Test
+  void reportsBothKindsOfProxyKeyAndARedirectWithoutTls() throws Exception {
+    Path both = write("proxy:\n  tlsPort: 8443\n  certificate: a.crt\n  privateKey: a.key\n"
+        + "  keyStore: a.p12\n");
+    assertEquals(List.of(both + ":5: proxy.keyStore: give either proxy.certificate with"
+        + " proxy.privateKey (PEM) or proxy.keyStore (PKCS12), not both"),
+        problems(Optional.of(both), Map.of()));
+    Path redirect = write("proxy:\n  redirectHttp: true\n");
+    assertEquals(List.of(redirect + ":2: proxy.redirectHttp: needs a TLS listener to redirect"
+        + " to; set proxy.tlsPort"), problems(Optional.of(redirect), Map.of()));
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,16 +20,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Continuous HTTP load spread over the nodes of a test cluster, the way a health-checking load
- * balancer sends it: a poller refreshes the set of nodes whose {@code /health/ready} answers 200
- * every 100 ms, and workers send requests round-robin to nodes in that set only. Every failed
- * request (non-2xx or I/O error) is recorded with the node and the reason. The load is bounded:
- * it stops by itself after {@code maxDuration}. Thread-safe.
+ * Continuous HTTP load on a test cluster, either spread over its nodes the way a health-checking
+ * load balancer sends it ({@link #start}: a poller refreshes the set of nodes whose
+ * {@code /health/ready} answers 200 every 100 ms, and workers send requests round-robin to nodes
+ * in that set only), or all through one address such as ARDPX's ({@link #through}). Successes
+ * are counted per node that answered ({@code X-Alpharen-Node}); every failed request (non-2xx or
+ * I/O error) is recorded with the target and the reason. The load is bounded: it stops by itself
+ * after {@code maxDuration}. Thread-safe.
  */
 public final class HttpLoad implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(100);
 
   private final Supplier<List<TestNode>> nodes;
+  private final Optional<String> via;
   private final String path;
   private final Instant deadline;
   private final HttpClient client = HttpClient.newBuilder()
@@ -42,8 +46,10 @@ public final class HttpLoad implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running = true;
 
-  private HttpLoad(Supplier<List<TestNode>> nodes, String path, Duration maxDuration) {
+  private HttpLoad(Supplier<List<TestNode>> nodes, Optional<String> via, String path,
+      Duration maxDuration) {
     this.nodes = nodes;
+    this.via = via;
     this.path = path;
     this.deadline = Instant.now().plus(maxDuration);
   }
@@ -56,9 +62,21 @@ public final class HttpLoad implements AutoCloseable {
    */
   public static HttpLoad start(Supplier<List<TestNode>> nodes, String path, int workers,
       Duration maxDuration) {
-    HttpLoad load = new HttpLoad(nodes, path, maxDuration);
+    HttpLoad load = new HttpLoad(nodes, Optional.empty(), path, maxDuration);
     load.pollOnce();
     load.spawn("http-load-poller", load::pollLoop);
+    for (int i = 0; i < workers; i++) {
+      load.spawn("http-load-worker-" + i, load::workLoop);
+    }
+    return load;
+  }
+
+  /**
+   * Starts {@code workers} request loops that all send to {@code baseUrl} (a proxy), with no
+   * readiness polling: every request the proxy fails counts.
+   */
+  public static HttpLoad through(String baseUrl, String path, int workers, Duration maxDuration) {
+    HttpLoad load = new HttpLoad(List::of, Optional.of(baseUrl), path, maxDuration);
     for (int i = 0; i < workers; i++) {
       load.spawn("http-load-worker-" + i, load::workLoop);
     }
@@ -145,7 +163,8 @@ public final class HttpLoad implements AutoCloseable {
 
   private void workLoop() {
     while (go()) {
-      List<Map.Entry<String, String>> targets = new ArrayList<>(ready.entrySet());
+      List<Map.Entry<String, String>> targets = via.isPresent()
+          ? List.of(Map.entry("proxy", via.get())) : new ArrayList<>(ready.entrySet());
       if (targets.isEmpty()) {
         java.util.concurrent.locks.LockSupport.parkNanos(POLL.toNanos());
         continue;
@@ -157,7 +176,8 @@ public final class HttpLoad implements AutoCloseable {
             URI.create(target.getValue() + path)).header("Authorization", auth)
             .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 == 2) {
-          successes.computeIfAbsent(target.getKey(), k -> new AtomicLong()).incrementAndGet();
+          String node = response.headers().firstValue("X-Alpharen-Node").orElse(target.getKey());
+          successes.computeIfAbsent(node, k -> new AtomicLong()).incrementAndGet();
         } else {
           failures.add(Instant.now() + " " + target.getKey() + ": HTTP " + response.statusCode()
               + " " + response.body());

@@ -1,0 +1,74 @@
+package dev.alpharen.ardpx.internal;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Prepares a request's headers for the node: strips the hop-by-hop headers (Connection,
+ * Keep-Alive, Proxy-Authorization, Proxy-Connection, TE, Trailer, Transfer-Encoding, Upgrade and
+ * every header the Connection header names), which belong to the client's connection only, and
+ * replaces any {@code Forwarded} and {@code X-Forwarded-Host} the client sent with ARDPX's own
+ * (RFC 7239: {@code for}, {@code host}, {@code proto}). Undertow's proxy handler then sets
+ * X-Forwarded-For/-Proto/-Port/-Server itself and frames the body anew. Thread-safe.
+ */
+public final class ForwardingHeaders implements HttpHandler {
+  private static final HttpString FORWARDED = new HttpString("Forwarded");
+  private static final List<HttpString> HOP_BY_HOP = List.of(Headers.CONNECTION,
+      Headers.KEEP_ALIVE, Headers.PROXY_AUTHORIZATION, new HttpString("Proxy-Connection"),
+      Headers.TE, Headers.TRAILER, Headers.TRANSFER_ENCODING, Headers.UPGRADE);
+  /** Never removed on a client's say-so: the proxy needs them to route and frame. */
+  private static final Set<String> KEPT = Set.of("host", "content-length");
+
+  private final HttpHandler next;
+
+  public ForwardingHeaders(HttpHandler next) {
+    this.next = next;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    HeaderMap headers = exchange.getRequestHeaders();
+    HeaderValues connection = headers.get(Headers.CONNECTION);
+    if (connection != null) {
+      for (String value : connection) {
+        for (String token : value.split(",")) {
+          String name = token.trim();
+          if (!name.isEmpty() && !KEPT.contains(name.toLowerCase(Locale.ROOT))) {
+            headers.remove(name);
+          }
+        }
+      }
+    }
+    for (HttpString name : HOP_BY_HOP) {
+      headers.remove(name);
+    }
+    headers.remove(Headers.X_FORWARDED_HOST);
+    headers.put(FORWARDED, forwarded(exchange));
+    next.handleRequest(exchange);
+  }
+
+  private static String forwarded(HttpServerExchange exchange) {
+    InetSocketAddress source = exchange.getSourceAddress();
+    String client = source == null || source.getAddress() == null ? "unknown"
+        : source.getAddress().getHostAddress();
+    String forClient = client.contains(":") ? quote("[" + client + "]") : client;
+    String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
+    if (host == null || host.isEmpty()) {
+      host = exchange.getHostAndPort();
+    }
+    String proto = exchange.getConnection().getSslSessionInfo() != null ? "https" : "http";
+    return "for=" + forClient + ";host=" + quote(host) + ";proto=" + proto;
+  }
+
+  private static String quote(String value) {
+    return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+}
