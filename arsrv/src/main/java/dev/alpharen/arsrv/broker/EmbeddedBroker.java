@@ -193,6 +193,10 @@ public final class EmbeddedBroker implements AutoCloseable, QueueBounds {
 
     AddressSettings bounded = new AddressSettings()
         .setRedistributionDelay(0)
+        // A queue created on first use stays: deleting it when its last consumer leaves would
+        // race with messages a peer is forwarding to it, and those would have nowhere to go.
+        .setAutoDeleteQueues(false)
+        .setAutoDeleteAddresses(false)
         .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_QUEUE))
         .setExpiryAddress(SimpleString.of(EXPIRY_QUEUE))
         .setMaxDeliveryAttempts(10)
