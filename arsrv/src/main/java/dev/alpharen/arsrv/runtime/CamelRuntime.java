@@ -2,6 +2,8 @@ package dev.alpharen.arsrv.runtime;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.alpharen.arclst.ClusterVariables;
+import dev.alpharen.arsrv.activity.ActivityRecorder;
+import dev.alpharen.arsrv.activity.Capture;
 import dev.alpharen.arwadm.IntegrationRejectedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -37,6 +39,9 @@ public final class CamelRuntime implements AutoCloseable {
   private final DeadLetterSink deadLetters;
   private final HazelcastClusterService clusterService;
   private final Map<String, String> integrationOfRoute = new ConcurrentHashMap<>();
+  private final Map<String, Capture> captureOf = new ConcurrentHashMap<>();
+  private final ActivityRecorder activities;
+  private final Capture defaultCapture;
   private DefaultCamelContext context; // guarded by this
 
   /**
@@ -45,6 +50,19 @@ public final class CamelRuntime implements AutoCloseable {
    */
   public CamelRuntime(HazelcastInstance hazelcast, String nodeId, HttpRouter router,
       MeterRegistry meters, BooleanSupplier eligible, DeadLetterSink deadLetters) {
+    this(hazelcast, nodeId, router, meters, eligible, deadLetters, ActivityRecorder.none(),
+        Capture.FAILURES);
+  }
+
+  /**
+   * @param activities where exchanges are recorded
+   * @param defaultCapture which exchanges become activities for integrations that do not say
+   */
+  public CamelRuntime(HazelcastInstance hazelcast, String nodeId, HttpRouter router,
+      MeterRegistry meters, BooleanSupplier eligible, DeadLetterSink deadLetters,
+      ActivityRecorder activities, Capture defaultCapture) {
+    this.activities = activities;
+    this.defaultCapture = defaultCapture;
     this.hazelcast = hazelcast;
     this.nodeId = nodeId;
     this.router = router;
@@ -101,6 +119,7 @@ public final class CamelRuntime implements AutoCloseable {
       }
     });
     ids.forEach(id -> integrationOfRoute.put(id, spec.name()));
+    captureOf.put(spec.name(), Capture.ofLabel(spec.capture()).orElse(defaultCapture));
     return ids;
   }
 
@@ -136,7 +155,8 @@ public final class CamelRuntime implements AutoCloseable {
       metrics.setMeterRegistry(meters);
       ctx.addRoutePolicyFactory(metrics);
       ctx.getManagementStrategy().addEventNotifier(new ExchangeOutcomes(meters,
-          integrationOfRoute::get, deadLetters));
+          integrationOfRoute::get, deadLetters, activities,
+          name -> captureOf.getOrDefault(name, defaultCapture)));
       ctx.start();
       context = ctx;
       log.info("node {} started its Camel runtime in {} ms", nodeId,

@@ -6,6 +6,8 @@ import dev.alpharen.arclst.ClusterEvents;
 import dev.alpharen.arclst.MemberInfo;
 import dev.alpharen.arclst.NodeDirectory;
 import dev.alpharen.arclst.VersionedRegistry;
+import dev.alpharen.arsrv.activity.ActivityRecorder;
+import dev.alpharen.arsrv.activity.Capture;
 import dev.alpharen.arwadm.IntegrationRejectedException;
 import dev.alpharen.arwadm.Integrations;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,12 +51,22 @@ public final class IntegrationRuntime implements AutoCloseable {
    * @param meters the node's metrics, served on {@code /metrics}
    * @param stateDir where the registry keeps this node's disk copy
    * @param deadLetters where exchanges go after their retries
+   * @param activities where integration changes and captured exchanges are recorded
+   * @param capture which exchanges become activities for integrations that do not say
    */
   public record NodeParts(HazelcastInstance hazelcast, NodeDirectory directory,
       ClusterEvents events, MeterRegistry meters, Path stateDir, DeadLetterSink deadLetters,
-      Map<String, Object> beans) {
+      Map<String, Object> beans, ActivityRecorder activities, Capture capture) {
     public NodeParts {
       beans = Map.copyOf(beans);
+    }
+
+    /** Parts that record no activities. */
+    public NodeParts(HazelcastInstance hazelcast, NodeDirectory directory, ClusterEvents events,
+        MeterRegistry meters, Path stateDir, DeadLetterSink deadLetters,
+        Map<String, Object> beans) {
+      this(hazelcast, directory, events, meters, stateDir, deadLetters, beans,
+          ActivityRecorder.none(), Capture.FAILURES);
     }
 
     /** Parts with no node-provided beans. */
@@ -97,7 +109,7 @@ public final class IntegrationRuntime implements AutoCloseable {
         log.info("node {} restored {} integration(s) from its disk copy", nodeId, restored);
       }
       CamelRuntime camel = new CamelRuntime(hz, nodeId, new HttpRouter(), node.meters(),
-          eligible, node.deadLetters());
+          eligible, node.deadLetters(), node.activities(), node.capture());
       camel.bindBeans(node.beans());
       opened.add(camel);
       StatusBoard board = new StatusBoard(hz, nodeId);
@@ -110,7 +122,7 @@ public final class IntegrationRuntime implements AutoCloseable {
         deployFiles(integrationsDir.get(), service, registry, nodeId);
       }
       Reconciler reconciler = new Reconciler(registry, stopped, camel, board, nodeId,
-          onFirstReconcile).start();
+          onFirstReconcile, node.activities()).start();
       opened.add(reconciler);
       // the node reports ready with its integrations running, unless that takes very long
       if (!reconciler.awaitFirstRun(FIRST_RUN)) {

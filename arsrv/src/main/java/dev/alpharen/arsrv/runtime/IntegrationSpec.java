@@ -21,9 +21,11 @@ import java.util.regex.Pattern;
  *     when {@code mode} is active-active; singleton unless the integration says otherwise
  * @param retry in-memory redelivery of failing steps
  * @param description free text for operators
+ * @param capture which exchanges become activities: off, failures, all, or "" for the node's
+ *     {@code activities.capture}
  */
 public record IntegrationSpec(String name, String document, Mode mode, Mode pollers,
-    RetryPolicy retry, String description) {
+    RetryPolicy retry, String description, String capture) {
   /** The rule for integration names, which appear in route ids, metrics and URLs. */
   public static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
@@ -40,6 +42,13 @@ public record IntegrationSpec(String name, String document, Mode mode, Mode poll
     Objects.requireNonNull(pollers, "pollers");
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(description, "description");
+    Objects.requireNonNull(capture, "capture");
+  }
+
+  /** A spec that leaves capture to the node. */
+  public IntegrationSpec(String name, String document, Mode mode, Mode pollers, RetryPolicy retry,
+      String description) {
+    this(name, document, mode, pollers, retry, description, "");
   }
 
   /** Where a consumer of this integration runs, given whether it is a schedule or poller. */
@@ -54,6 +63,9 @@ public record IntegrationSpec(String name, String document, Mode mode, Mode poll
     json.put("mode", mode.label());
     json.put("pollers", pollers.label());
     json.put("description", description);
+    if (!capture.isEmpty()) {
+      json.put("capture", capture);
+    }
     ObjectNode r = json.putObject("retry");
     r.put("maxAttempts", retry.maxAttempts());
     r.put("initialDelayMs", retry.initialDelay().toMillis());
@@ -75,7 +87,7 @@ public record IntegrationSpec(String name, String document, Mode mode, Mode poll
       return new IntegrationSpec(name, n.path("document").asText(),
           Mode.parse("mode", n.path("mode").asText()),
           Mode.parse("pollers", n.path("pollers").asText()), retry,
-          n.path("description").asText());
+          n.path("description").asText(), n.path("capture").asText(""));
     } catch (IOException e) {
       throw new UncheckedIOException("integration '" + name + "' is not a stored envelope", e);
     }

@@ -1,5 +1,6 @@
 package dev.alpharen.arsrv.runtime;
 
+import dev.alpharen.arsrv.activity.Capture;
 import dev.alpharen.arsrv.config.Durations;
 import dev.alpharen.arwadm.IntegrationRejectedException;
 import java.time.Duration;
@@ -17,7 +18,7 @@ import java.util.regex.Pattern;
 public final class SpecParser {
   /** The metadata keys, for messages and docs. */
   public static final String KEYS = "mode, pollers, description, retry.maxAttempts,"
-      + " retry.initialDelay, retry.multiplier, retry.maxDelay, retry.jitter";
+      + " retry.initialDelay, retry.multiplier, retry.maxDelay, retry.jitter, capture";
 
   private static final List<String> KEY_LIST = List.of(KEYS.split(",\\s*"));
   private static final Pattern HEADER = Pattern.compile("#\\s*alpharen\\.([A-Za-z.]+)\\s*:\\s*(.*?)\\s*");
@@ -85,8 +86,14 @@ public final class SpecParser {
       double jitter = decimal(current, values.get(current), d.jitter());
       current = "retry";
       RetryPolicy retry = new RetryPolicy(attempts, initial, multiplier, max, jitter);
+      current = "capture";
+      String capture = values.getOrDefault("capture", "");
+      if (!capture.isEmpty() && Capture.ofLabel(capture).isEmpty()) {
+        throw new IllegalArgumentException("capture must be one of "
+            + String.join(", ", Capture.labels()) + ", was '" + capture + "'");
+      }
       return new IntegrationSpec(name, document, mode, pollers, retry,
-          values.getOrDefault("description", ""));
+          values.getOrDefault("description", ""), capture);
     } catch (IllegalArgumentException e) {
       // RetryPolicy names the key its rule is about first
       String named = e.getMessage().split(" ", 2)[0];
