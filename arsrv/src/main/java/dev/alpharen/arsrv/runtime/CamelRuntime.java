@@ -154,9 +154,10 @@ public final class CamelRuntime implements AutoCloseable {
       MicrometerRoutePolicyFactory metrics = new MicrometerRoutePolicyFactory();
       metrics.setMeterRegistry(meters);
       ctx.addRoutePolicyFactory(metrics);
-      ctx.getManagementStrategy().addEventNotifier(new ExchangeOutcomes(meters,
-          integrationOfRoute::get, deadLetters, activities,
-          name -> captureOf.getOrDefault(name, defaultCapture)));
+      ExchangeOutcomes outcomes = new ExchangeOutcomes(meters, integrationOfRoute::get,
+          deadLetters, activities, name -> captureOf.getOrDefault(name, defaultCapture));
+      ctx.getManagementStrategy().addEventNotifier(outcomes);
+      ctx.addRoutePolicyFactory(outcomes.receivedPolicy());
       ctx.start();
       context = ctx;
       log.info("node {} started its Camel runtime in {} ms", nodeId,

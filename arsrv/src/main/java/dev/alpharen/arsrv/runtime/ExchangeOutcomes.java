@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.camel.Exchange;
+import org.apache.camel.Route;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent;
-import org.apache.camel.spi.CamelEvent.ExchangeCreatedEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeFailedEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeRedeliveryEvent;
 import org.apache.camel.support.EventNotifierSupport;
@@ -28,6 +28,7 @@ import org.apache.camel.support.EventNotifierSupport;
  */
 final class ExchangeOutcomes extends EventNotifierSupport {
   static final String METER = "alpharen.integration.exchanges";
+  private static final String RECEIVED = "alpharen.activity.received";
 
   private final MeterRegistry meters;
   private final Function<String, String> integrationOfRoute;
@@ -51,6 +52,7 @@ final class ExchangeOutcomes extends EventNotifierSupport {
     setIgnoreRouteEvents(true);
     setIgnoreServiceEvents(true);
     setIgnoreStepEvents(true);
+    setIgnoreExchangeCreatedEvent(true);
     setIgnoreExchangeSendingEvents(true);
     setIgnoreExchangeSentEvents(true);
     setIgnoreExchangeAsyncProcessingStartedEvents(true);
@@ -59,7 +61,7 @@ final class ExchangeOutcomes extends EventNotifierSupport {
   @Override
   public boolean isEnabled(CamelEvent event) {
     return event instanceof ExchangeCompletedEvent || event instanceof ExchangeFailedEvent
-        || event instanceof ExchangeCreatedEvent || event instanceof ExchangeRedeliveryEvent;
+        || event instanceof ExchangeRedeliveryEvent;
   }
 
   @Override
@@ -71,13 +73,6 @@ final class ExchangeOutcomes extends EventNotifierSupport {
       return;
     }
     Capture capture = captureOf.apply(integration);
-    if (event instanceof ExchangeCreatedEvent) {
-      if (capture == Capture.ALL) {
-        record(ActivityType.EXCHANGE_RECEIVED, Severity.INFO, integration, exchange,
-            "exchange received from " + exchange.getFromEndpoint(), Map.of("route", routeId));
-      }
-      return;
-    }
     if (event instanceof ExchangeRedeliveryEvent redelivery) {
       if (capture != Capture.OFF) {
         record(ActivityType.EXCHANGE_RETRIED, Severity.WARNING, integration, exchange,
@@ -104,6 +99,32 @@ final class ExchangeOutcomes extends EventNotifierSupport {
       record(ActivityType.EXCHANGE_COMPLETED, Severity.INFO, integration, exchange,
           "exchange completed", Activity.details("route", routeId, "durationMs", elapsedMs));
     }
+  }
+
+  /**
+   * Records an exchange an integration's route takes in, for capture {@code all}; once per
+   * exchange, however many of the integration's routes it passes (a route policy calls this).
+   */
+  void received(Route route, Exchange exchange) {
+    String integration = integrationOfRoute.apply(route.getRouteId());
+    if (integration == null || captureOf.apply(integration) != Capture.ALL
+        || exchange.getProperty(RECEIVED) != null) {
+      return;
+    }
+    exchange.setProperty(RECEIVED, Boolean.TRUE);
+    record(ActivityType.EXCHANGE_RECEIVED, Severity.INFO, integration, exchange,
+        "exchange received from " + route.getEndpoint().getEndpointUri(),
+        Map.of("route", route.getRouteId()));
+  }
+
+  /** A route policy that reports each exchange a route begins to {@link #received}. */
+  org.apache.camel.spi.RoutePolicyFactory receivedPolicy() {
+    return (context, routeId, node) -> new org.apache.camel.support.RoutePolicySupport() {
+      @Override
+      public void onExchangeBegin(Route route, Exchange exchange) {
+        received(route, exchange);
+      }
+    };
   }
 
   private void record(ActivityType type, Severity severity, String integration,
