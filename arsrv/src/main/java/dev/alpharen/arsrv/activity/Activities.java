@@ -122,7 +122,7 @@ public final class Activities implements ActivityRecorder, AutoCloseable {
 
   /** This node's activities matching the query, newest first. */
   public List<Activity> query(ActivityQuery query) throws IOException {
-    return journal.file().query(query, query.limit());
+    return journal.file().query(query, query.limit(), query.since());
   }
 
   /** What {@code /health/ready} shows: the journal's queue and drops, each sink's state. */

@@ -14,7 +14,10 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -166,30 +169,58 @@ public final class ActivityFile implements AutoCloseable {
     return new Batch(lines, at, skipped);
   }
 
-  /** The activities matching {@code filter}, newest first, at most {@code limit}. */
-  public List<Activity> query(Predicate<Activity> filter, int limit) throws IOException {
+  /**
+   * The activities matching {@code filter}, newest first, at most {@code limit}. Segments of
+   * days before {@code since} are not read; the others are read in bounded chunks, keeping at most
+   * {@code limit} activities in memory.
+   */
+  public List<Activity> query(Predicate<Activity> filter, int limit, Instant since)
+      throws IOException {
     List<Activity> found = new ArrayList<>();
     List<Path> segments = segments();
+    LocalDate firstDay = LocalDate.ofInstant(since, ZoneOffset.UTC);
     for (int i = segments.size() - 1; i >= 0 && found.size() < limit; i--) {
-      List<String> lines = new ArrayList<>();
-      try {
-        readLines(segments.get(i), 0, Integer.MAX_VALUE, lines);
-      } catch (NoSuchFileException e) {
-        continue; // deleted by retention meanwhile
+      Path segment = segments.get(i);
+      if (dayOf(segment).isBefore(firstDay)) {
+        break; // older segments hold older days only
       }
-      for (int j = lines.size() - 1; j >= 0 && found.size() < limit; j--) {
+      Deque<Activity> newest = new ArrayDeque<>();
+      int room = limit - found.size();
+      long offset = 0;
+      while (true) {
+        List<String> lines = new ArrayList<>();
+        long next;
         try {
-          Activity a = Activity.fromJson(lines.get(j));
-          if (filter.test(a)) {
-            found.add(a);
-          }
-        } catch (IllegalArgumentException e) {
-          log.warn("{}: skipping a line that is not an activity: {}", segments.get(i),
-              e.getMessage());
+          next = readLines(segment, offset, 5000, lines);
+        } catch (NoSuchFileException e) {
+          break; // deleted by retention meanwhile
         }
+        for (String line : lines) {
+          try {
+            Activity a = Activity.fromJson(line);
+            if (filter.test(a)) {
+              newest.addLast(a);
+              if (newest.size() > room) {
+                newest.removeFirst();
+              }
+            }
+          } catch (IllegalArgumentException e) {
+            log.warn("{}: skipping a line that is not an activity: {}", segment, e.getMessage());
+          }
+        }
+        if (lines.isEmpty() || next == offset) {
+          break;
+        }
+        offset = next;
       }
+      newest.descendingIterator().forEachRemaining(found::add);
     }
     return found;
+  }
+
+  /** {@link #query(Predicate, int, Instant)} over every segment. */
+  public List<Activity> query(Predicate<Activity> filter, int limit) throws IOException {
+    return query(filter, limit, Instant.EPOCH);
   }
 
   @Override
@@ -252,9 +283,8 @@ public final class ActivityFile implements AutoCloseable {
       if (length <= 0) {
         return offset;
       }
-      // a bounded chunk when reading a few lines for a forwarder; lines are far shorter
-      long cap = max == Integer.MAX_VALUE ? Integer.MAX_VALUE - 8 : CHUNK;
-      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(length, cap));
+      // a bounded chunk; lines are far shorter
+      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(length, CHUNK));
       while (buffer.hasRemaining() && in.read(buffer, offset + buffer.position()) >= 0) {
         // read until full or end of file
       }

@@ -80,8 +80,16 @@ public final class Forwarder implements AutoCloseable {
     this.cursorFile = stateDir.resolve("cursor-" + sink.name() + ".json");
     this.clock = clock;
     this.nanos = nanos;
-    this.cursor = readCursor().orElse(file.end()); // a new sink starts with what comes next
     this.status = new Status(sink.name(), true, "", clock.instant());
+    java.util.Optional<ActivityFile.Position> kept = readCursor();
+    if (kept.isPresent()) {
+      this.cursor = kept.get();
+    } else {
+      // a new sink starts with what comes next; kept at once, so that what comes next is not
+      // skipped if the node stops before the sink took anything
+      this.cursor = ActivityFile.Position.START;
+      moveCursor(file.end());
+    }
   }
 
   /** Starts the forwarding thread. */

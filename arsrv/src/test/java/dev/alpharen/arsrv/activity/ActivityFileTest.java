@@ -30,6 +30,10 @@ class ActivityFileTest {
       assertEquals(List.of("activities-20261125-000001.jsonl", "activities-20261125-000002.jsonl",
           "activities-20261126-000001.jsonl"), names(file));
       assertEquals(42, file.query(ActivityQuery.latest(1000), 1000).size());
+      assertEquals(List.of("a41", "a40", "a39"), file.query(ActivityQuery.latest(3), 3).stream()
+          .map(Activity::id).toList());
+      assertEquals(List.of("a41"), file.query(a -> true, 100,
+          Instant.parse("2026-11-26T00:00:00Z")).stream().map(Activity::id).toList());
     }
   }
 

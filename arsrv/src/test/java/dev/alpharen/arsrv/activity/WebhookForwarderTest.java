@@ -137,14 +137,17 @@ class WebhookForwarderTest {
     List<Rule> all = List.of(new Rule("jdbc", Set.of(), Severity.DEBUG, 0));
     try (ActivityJournal journal = new ActivityJournal(file, "c1", "n1", 4096,
         Duration.ofMillis(5), Clock.systemUTC())) {
-      Forwarder first = new Forwarder(sink, all, file, dir, Clock.systemUTC(), System::nanoTime);
-      durable(journal, ActivityType.NODE_STARTED, Severity.INFO, "one");
-      while (first.runOnce()) {
+      durable(journal, ActivityType.NODE_STARTED, Severity.INFO, "before the sink existed");
+      new Forwarder(sink, all, file, dir, Clock.systemUTC(), System::nanoTime);
+      durable(journal, ActivityType.NODE_READY, Severity.INFO, "one");
+      // the node stops before that forwarder ran: the next one still sends what came after it
+      Forwarder second = new Forwarder(sink, all, file, dir, Clock.systemUTC(), System::nanoTime);
+      while (second.runOnce()) {
         // forward
       }
       durable(journal, ActivityType.NODE_STOPPED, Severity.INFO, "two");
-      Forwarder second = new Forwarder(sink, all, file, dir, Clock.systemUTC(), System::nanoTime);
-      while (second.runOnce()) {
+      Forwarder third = new Forwarder(sink, all, file, dir, Clock.systemUTC(), System::nanoTime);
+      while (third.runOnce()) {
         // forward
       }
     }
