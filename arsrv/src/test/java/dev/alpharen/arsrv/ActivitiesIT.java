@@ -123,6 +123,15 @@ class ActivitiesIT {
       Set<String> lost = new HashSet<>(written);
       lost.removeAll(after);
       assertEquals(Set.of(), lost, "activities served before the kill -9 but gone after it");
+
+      // a planned stop writes the node's own last activity before the process ends
+      assertEquals(0, node.stop());
+      node.start().awaitReady();
+      JsonNode stopped = node.getJson("/api/v1/activities?type=node.stopped");
+      assertEquals(1, stopped.get("activities").size(), stopped.toString());
+      JsonNode ready = node.getJson("/health/ready");
+      assertEquals("up", ready.at("/details/activities/sinks/file/state").asText(),
+          ready.toString());
     }
   }
 

@@ -53,26 +53,38 @@ public record Activity(String id, Instant at, String cluster, String node, Activ
   public String toJson() {
     StringWriter out = new StringWriter(192);
     try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("id", id);
-      g.writeStringField("at", at.toString());
-      g.writeStringField("cluster", cluster);
-      g.writeStringField("node", node);
-      g.writeStringField("type", type.label());
-      g.writeStringField("severity", severity.label());
-      optional(g, "integration", integration);
-      optional(g, "exchangeId", exchangeId);
-      optional(g, "correlationId", correlationId);
-      g.writeStringField("message", message);
-      if (!details.isEmpty()) {
-        g.writeFieldName("details");
-        JSON.writeValue(g, details);
-      }
-      g.writeEndObject();
+      writeJson(g);
     } catch (IOException e) {
       throw new UncheckedIOException("activity " + id + " details are not serializable", e);
     }
     return out.toString();
+  }
+
+  /** Writes the object of {@link #toJson()} to a generator (the journal writes batches so). */
+  void writeJson(JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("id", id);
+    g.writeStringField("at", at.toString());
+    g.writeStringField("cluster", cluster);
+    g.writeStringField("node", node);
+    g.writeStringField("type", type.label());
+    g.writeStringField("severity", severity.label());
+    optional(g, "integration", integration);
+    optional(g, "exchangeId", exchangeId);
+    optional(g, "correlationId", correlationId);
+    g.writeStringField("message", message);
+    if (!details.isEmpty()) {
+      g.writeFieldName("details");
+      JSON.writeValue(g, details);
+    }
+    g.writeEndObject();
+  }
+
+  /** A generator for batches of lines: no separator between root values. */
+  static JsonGenerator lineGenerator(java.io.OutputStream out) throws IOException {
+    JsonGenerator g = JSON.getFactory().createGenerator(out);
+    g.setRootValueSeparator(null);
+    return g;
   }
 
   /** The activity as a JSON-ready map, fields in the order of {@link #toJson()}. */

@@ -99,19 +99,28 @@ public final class ActivityFile implements AutoCloseable {
   }
 
   /** Appends the lines (each without a line break) and forces them to the disk. */
-  public synchronized void append(List<String> lines) throws IOException {
-    if (lines.isEmpty()) {
+  public void append(List<String> lines) throws IOException {
+    StringBuilder text = new StringBuilder(lines.size() * 200);
+    for (String line : lines) {
+      text.append(line).append('\n');
+    }
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    append(bytes, bytes.length);
+  }
+
+  /**
+   * Appends {@code length} bytes of whole lines, each ending with a line break, and forces them
+   * to the disk.
+   */
+  public synchronized void append(byte[] lines, int length) throws IOException {
+    if (length == 0) {
       return;
     }
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     if (channel == null || size >= settings.rollBytes() || !dayOf(current).equals(today)) {
       roll(today);
     }
-    StringBuilder text = new StringBuilder(lines.size() * 200);
-    for (String line : lines) {
-      text.append(line).append('\n');
-    }
-    ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+    ByteBuffer bytes = ByteBuffer.wrap(lines, 0, length);
     while (bytes.hasRemaining()) {
       size += channel.write(bytes);
     }

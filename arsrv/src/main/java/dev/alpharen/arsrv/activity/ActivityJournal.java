@@ -47,6 +47,18 @@ public final class ActivityJournal implements ActivityRecorder, AutoCloseable {
   private final Thread writer;
   private volatile boolean closed;
   private volatile long lastDropLog;
+  private final Bytes buffer = new Bytes(); // the writer thread's only
+
+  /** A reusable buffer whose bytes are read in place. */
+  private static final class Bytes extends java.io.ByteArrayOutputStream {
+    Bytes() {
+      super(256 * 1024);
+    }
+
+    byte[] bytes() {
+      return buf;
+    }
+  }
 
   private record Entry(Activity activity, CompletableFuture<Void> written) {}
 
@@ -171,6 +183,16 @@ public final class ActivityJournal implements ActivityRecorder, AutoCloseable {
         writeBatch(batch);
       } catch (InterruptedException e) {
         stopping = true; // finish what was accepted, then stop
+      } catch (RuntimeException e) {
+        // a bug (details that do not serialize): say so loudly, keep the journal running
+        dropped.addAndGet(batch.size());
+        log.error("activity journal of node {} could not write a batch of {} activities: {}",
+            node, batch.size(), e.toString(), e);
+        batch.forEach(entry -> {
+          if (entry.written() != null) {
+            entry.written().completeExceptionally(e);
+          }
+        });
       }
       batch.clear();
     }
@@ -178,24 +200,29 @@ public final class ActivityJournal implements ActivityRecorder, AutoCloseable {
 
   /** Writes the batch; retries a failing disk (never losing what was accepted) until closed. */
   private void writeBatch(List<Entry> batch) throws InterruptedException {
-    List<String> lines = new ArrayList<>(batch.size());
-    for (Entry e : batch) {
-      lines.add(e.activity().toJson());
+    buffer.reset();
+    try (com.fasterxml.jackson.core.JsonGenerator g = Activity.lineGenerator(buffer)) {
+      for (Entry e : batch) {
+        e.activity().writeJson(g);
+        g.writeRaw('\n');
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("activities are not serializable", e);
     }
     long backoffMs = 100;
     while (true) {
       try {
-        file.append(lines);
+        file.append(buffer.bytes(), buffer.size());
         break;
       } catch (IOException e) {
         failedWrites.incrementAndGet();
         log.error("activity journal of node {} cannot write {} activities: {}; retrying in {} ms",
-            node, lines.size(), e.toString(), backoffMs);
+            node, batch.size(), e.toString(), backoffMs);
         Thread.sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, 5000);
       }
     }
-    written.addAndGet(lines.size());
+    written.addAndGet(batch.size());
     for (Entry e : batch) {
       if (e.written() != null) {
         e.written().complete(null);
