@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@code activities-<yyyyMMdd>-<n>.jsonl}, a new segment each UTC day and whenever one reaches its
  * size limit; the oldest segments are deleted past a count or an age. A line is written and forced
  * to the disk before {@link #append} returns, so a returned append survives a crash; a line cut by
- * a crash is cut off when the file is opened again. Readers ({@link #read}, {@link #query}) see only
- * whole lines. Thread-safe.
+ * a crash is cut off when the file is opened again. Readers ({@link #read}, {@link #query}) see
+ * only whole lines. Thread-safe.
  */
 public final class ActivityFile implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ActivityFile.class);

@@ -12,7 +12,8 @@ import java.util.function.Predicate;
  * Serializable: it travels to the other nodes of the cluster. Immutable.
  */
 public record ActivityQuery(Set<ActivityType> types, Severity minSeverity, String integration,
-    String node, Instant since, Instant until, int limit) implements Serializable, Predicate<Activity> {
+    String node, Instant since, Instant until, int limit)
+    implements Serializable, Predicate<Activity> {
   private static final long serialVersionUID = 1L;
 
   /** The most activities one query returns. */

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** What kind of action an {@link Activity} records; its label ({@code node.started}) is its name in files, APIs and alerts. */
+/**
+ * What kind of action an {@link Activity} records; its label ({@code node.started}) is its name in
+ * files, APIs and alerts.
+ */
 public enum ActivityType {
   NODE_STARTED,
   NODE_READY,

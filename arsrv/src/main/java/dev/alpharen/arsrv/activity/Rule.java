@@ -38,7 +38,7 @@ public record Rule(String sink, Set<ActivityType> types, Severity minSeverity, i
         && (types.isEmpty() || types.contains(activity.type()));
   }
 
-  /** Takes one token of the rate limit at {@code nowNanos}; false if the minute's budget is spent. */
+  /** Takes a token of the rate limit at {@code nowNanos}; false if the minute's budget is spent. */
   public boolean admit(long nowNanos) {
     return ratePerMinute == 0 || bucket.take(nowNanos, ratePerMinute);
   }

@@ -94,7 +94,8 @@ final class ClusterActivityWatch implements AutoCloseable {
       if (directory.self().id().equals(now)) {
         activities.record(ActivityType.COORDINATOR_CHANGED, Severity.NOTICE,
             ActivityRecorder.Scope.NONE, "this node is the coordinator now"
-                + (coordinator == null || coordinator.isEmpty() ? "" : " (was " + coordinator + ")"),
+                + (coordinator == null || coordinator.isEmpty() ? ""
+                    : " (was " + coordinator + ")"),
             Activity.details("coordinator", now, "previous", String.valueOf(coordinator)));
       }
       coordinator = now;

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class SyslogSinkTest {
   /** PRI VERSION TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA MSG (RFC 5424 §6). */
   private static final Pattern RFC5424 = Pattern.compile("<(\\d{1,3})>1 (\\S+) (\\S{1,255})"
-      + " (\\S{1,48}) (\\S{1,128}) (\\S{1,32}) (-|(?:\\[[^ \\]]+(?: [^ =\\]]+=\"(?:[^\"\\\\]|\\\\.)*\")*\\])+)"
+      + " (\\S{1,48}) (\\S{1,128}) (\\S{1,32})"
+      + " (-|(?:\\[[^ \\]]+(?: [^ =\\]]+=\"(?:[^\"\\\\]|\\\\.)*\")*\\])+)"
       + "(?: (.*))?", Pattern.DOTALL);
 
   private final List<Activity> activities = List.of(
