@@ -58,6 +58,15 @@ public final class AdminApi implements HttpHandler {
     return this;
   }
 
+  /**
+   * Adds {@code /api/v1/activities}, the cluster's activity journal. Call it before the API serves
+   * its first request.
+   */
+  public AdminApi withActivities(ActivitiesView activities) {
+    new ActivitiesResource(activities).addTo(routes);
+    return this;
+  }
+
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     routes.handleRequest(exchange);

@@ -135,6 +135,10 @@ public final class NodeHttpServer implements AutoCloseable {
     boolean ready = readiness.isReady();
     body.put("status", ready ? "ready" : "not ready");
     body.put("checks", readiness.checks());
+    Map<String, Object> details = readiness.details();
+    if (!details.isEmpty()) {
+      body.put("details", details);
+    }
     HttpJson.send(exchange, ready ? 200 : 503, body);
   }
 }

@@ -18,6 +18,12 @@ import dev.alpharen.arhav.NodePicker;
 import dev.alpharen.arhav.PeakEwmaPicker;
 import dev.alpharen.arhav.Health;
 import dev.alpharen.arhav.probe.ProbeHandler;
+import dev.alpharen.arsrv.activity.Activities;
+import dev.alpharen.arsrv.activity.Activity;
+import dev.alpharen.arsrv.activity.ActivityRecorder;
+import dev.alpharen.arsrv.activity.ActivityType;
+import dev.alpharen.arsrv.activity.ClusterActivities;
+import dev.alpharen.arsrv.activity.Severity;
 import dev.alpharen.arsrv.broker.BrokerStatus;
 import dev.alpharen.arsrv.broker.ClusterCredential;
 import dev.alpharen.arsrv.broker.EmbeddedBroker;
@@ -80,6 +86,7 @@ public final class Node implements AutoCloseable {
   private int brokerPort;
   private volatile EmbeddedBroker broker;
   private volatile ReplicaStandDown standDown;
+  private volatile Activities activities;
 
   /**
    * @param config the node's configuration
@@ -100,6 +107,10 @@ public final class Node implements AutoCloseable {
     long startNanos = System.nanoTime();
     try {
       started.push(DataDirLock.acquire(dataDir));
+      activities = Activities.start(config.activities(), dataDir, config.cluster().name(),
+          config.node().id(), Clock.systemUTC());
+      started.push(activities); // closed last: it writes what everything else recorded
+      readiness.detail("activities", activities::details);
       String adminPassword = AdminPassword.resolve(config.security().adminPassword(), dataDir);
       readiness.notReady("cluster", "joining cluster '" + config.cluster().name() + "'");
       http = NodeHttpServer.start(config.http().host(), config.http().port(), readiness,
@@ -141,17 +152,25 @@ public final class Node implements AutoCloseable {
       http.mountProbes(new ProbeHandler(health::probeFor));
       readiness.watch("rejoin", health::notReadyReason);
       health.start();
+      ClusterActivityWatch watch = new ClusterActivityWatch(activities, directory, events, health,
+          readiness::isReady);
+      started.push(watch);
+      housekeeping.scheduleWithFixedDelay(watch::runGuarded, 1, 1, TimeUnit.SECONDS);
       IntegrationRuntime integrations = startIntegrations(hz, events, brokerStatus, meters);
-      http.mountApi(new BasicAuthHandler(new AdminApi(directory, configEntries, events,
-          new VariableScopes(new ClusterVariables(hz), nodeVariables), health, picker,
-          brokerStatus).withIntegrations(integrations.api()).withDeadLetters(
-              new ClusterDeadLetters(directory, broker.internalUser(), broker.internalPassword())),
-          "admin", adminPassword));
+      http.mountApi(new BasicAuthHandler(new AdminAudit(new AdminApi(directory, configEntries,
+          events, new VariableScopes(new ClusterVariables(hz), nodeVariables), health, picker,
+          brokerStatus).withIntegrations(integrations.api())
+          .withDeadLetters(new ClusterDeadLetters(directory, broker.internalUser(),
+              broker.internalPassword()))
+          .withActivities(new ClusterActivities(hz, activities)), activities, "admin"), "admin",
+          adminPassword));
       Drain drain = new Drain(directory, readiness, config.node().drainGrace(), onDrained);
       started.push(drain);
       drain.beforeStop(this::handOverMessages);
       directory.onCommand(command -> {
         if (NodeDirectory.DRAIN.equals(command)) {
+          activities.record(ActivityType.NODE_DRAINING, Severity.NOTICE, "node "
+              + config.node().id() + " is draining: handing over its work before it stops");
           drain.begin();
         }
       });
@@ -161,6 +180,11 @@ public final class Node implements AutoCloseable {
           + cluster.hazelcast().getCluster().getLocalMember().getAddress().getPort();
       new NodeReport(config.node().id(), ProcessHandle.current().pid(), http.baseUrl(),
           clusterAddress, Instant.now()).write(dataDir);
+      activities.record(ActivityType.NODE_STARTED, Severity.NOTICE, ActivityRecorder.Scope.NONE,
+          "node " + config.node().id() + " " + version + " started in "
+              + (System.nanoTime() - startNanos) / 1_000_000 + " ms",
+          Activity.details("version", version, "http", http.baseUrl(), "pid",
+              ProcessHandle.current().pid()));
       if (restored > 0) {
         log.info("node {} restored {} configuration entr{} from its disk copy into the cluster",
             config.node().id(), restored, restored == 1 ? "y" : "ies");
@@ -226,6 +250,7 @@ public final class Node implements AutoCloseable {
   private IntegrationRuntime startIntegrations(HazelcastInstance hz, ClusterEvents events,
       BrokerStatus brokerStatus, PrometheusMeterRegistry meters)
       throws StartupException, IOException {
+    activities.bindTo(meters);
     brokerStatus.bindTo(meters);
     new JvmMemoryMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
@@ -240,7 +265,8 @@ public final class Node implements AutoCloseable {
       IntegrationRuntime integrations = IntegrationRuntime.start(
           new IntegrationRuntime.NodeParts(hz, directory, events, meters,
               dataDir.resolve("state"), DeadLetterSink.logging(),
-              Map.of("connectionFactory", broker.connectionFactory()), broker),
+              Map.of("connectionFactory", broker.connectionFactory()), broker, activities,
+              activities.defaultCapture()),
           dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir)),
           readiness::isReady, () -> readiness.ready("integrations"));
       started.push(integrations);
@@ -322,6 +348,10 @@ public final class Node implements AutoCloseable {
   @Override
   public void close() {
     readiness.notReady("node", "shutting down");
+    if (activities != null) {
+      activities.record(ActivityType.NODE_STOPPED, Severity.NOTICE, "node "
+          + config.node().id() + " is stopping");
+    }
     if (directory != null) {
       try {
         directory.setStatus(NodeStatus.LEAVING);

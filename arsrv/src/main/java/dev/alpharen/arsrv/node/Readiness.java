@@ -14,6 +14,7 @@ public final class Readiness {
 
   private final Map<String, String> checks = new ConcurrentHashMap<>();
   private final Map<String, Supplier<String>> watched = new ConcurrentHashMap<>();
+  private final Map<String, Supplier<Object>> details = new ConcurrentHashMap<>();
 
   /** Marks a check not ready, saying why (for example "joining cluster"). */
   public void notReady(String check, String reason) {
@@ -28,6 +29,21 @@ public final class Readiness {
   /** Adds a check asked at every query: the reason it is not ready, or "" when it is. */
   public void watch(String check, Supplier<String> reason) {
     watched.put(check, reason);
+  }
+
+  /**
+   * Adds details shown with the checks that do not decide readiness, such as the state of the
+   * activity sinks (a sink that is down degrades the node but does not stop its work).
+   */
+  public void detail(String name, Supplier<Object> value) {
+    details.put(name, value);
+  }
+
+  /** The details, sorted by name, asked now. */
+  public Map<String, Object> details() {
+    Map<String, Object> all = new TreeMap<>();
+    details.forEach((name, value) -> all.put(name, value.get()));
+    return all;
   }
 
   /** Whether one check, set with {@link #ready} or {@link #notReady}, is ready. */

@@ -2,6 +2,8 @@ package dev.alpharen.arsrv.runtime;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.alpharen.arclst.ClusterVariables;
+import dev.alpharen.arsrv.activity.ActivityRecorder;
+import dev.alpharen.arsrv.activity.Capture;
 import dev.alpharen.arwadm.IntegrationRejectedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -40,6 +42,9 @@ public final class CamelRuntime implements AutoCloseable {
   private final Map<String, RetryPolicy> policies = new ConcurrentHashMap<>();
   private final RetryHandOff retryHandOff = new RetryHandOff(policies::get,
       java.time.Clock.systemUTC());
+  private final Map<String, Capture> captureOf = new ConcurrentHashMap<>();
+  private final ActivityRecorder activities;
+  private final Capture defaultCapture;
   private DefaultCamelContext context; // guarded by this
 
   /**
@@ -48,6 +53,19 @@ public final class CamelRuntime implements AutoCloseable {
    */
   public CamelRuntime(HazelcastInstance hazelcast, String nodeId, HttpRouter router,
       MeterRegistry meters, BooleanSupplier eligible, DeadLetterSink deadLetters) {
+    this(hazelcast, nodeId, router, meters, eligible, deadLetters, ActivityRecorder.none(),
+        Capture.FAILURES);
+  }
+
+  /**
+   * @param activities where exchanges are recorded
+   * @param defaultCapture which exchanges become activities for integrations that do not say
+   */
+  public CamelRuntime(HazelcastInstance hazelcast, String nodeId, HttpRouter router,
+      MeterRegistry meters, BooleanSupplier eligible, DeadLetterSink deadLetters,
+      ActivityRecorder activities, Capture defaultCapture) {
+    this.activities = activities;
+    this.defaultCapture = defaultCapture;
     this.hazelcast = hazelcast;
     this.nodeId = nodeId;
     this.router = router;
@@ -106,6 +124,7 @@ public final class CamelRuntime implements AutoCloseable {
     ids.forEach(id -> integrationOfRoute.put(id, spec.name()));
     queueBounds.apply(spec.name(), QueuePolicy.queuesOf(spec.document()), spec.queue());
     policies.put(spec.name(), spec.retry());
+    captureOf.put(spec.name(), Capture.ofLabel(spec.capture()).orElse(defaultCapture));
     return ids;
   }
 
@@ -142,8 +161,10 @@ public final class CamelRuntime implements AutoCloseable {
       MicrometerRoutePolicyFactory metrics = new MicrometerRoutePolicyFactory();
       metrics.setMeterRegistry(meters);
       ctx.addRoutePolicyFactory(metrics);
-      ctx.getManagementStrategy().addEventNotifier(new ExchangeOutcomes(meters,
-          integrationOfRoute::get, deadLetters));
+      ExchangeOutcomes outcomes = new ExchangeOutcomes(meters, integrationOfRoute::get,
+          deadLetters, activities, name -> captureOf.getOrDefault(name, defaultCapture));
+      ctx.getManagementStrategy().addEventNotifier(outcomes);
+      ctx.addRoutePolicyFactory(outcomes.receivedPolicy());
       if (brokerFactory() != null) {
         ctx.addRoutes(RetryHandOff.mover());
       }

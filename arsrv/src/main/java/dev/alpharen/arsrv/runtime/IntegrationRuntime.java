@@ -6,6 +6,8 @@ import dev.alpharen.arclst.ClusterEvents;
 import dev.alpharen.arclst.MemberInfo;
 import dev.alpharen.arclst.NodeDirectory;
 import dev.alpharen.arclst.VersionedRegistry;
+import dev.alpharen.arsrv.activity.ActivityRecorder;
+import dev.alpharen.arsrv.activity.Capture;
 import dev.alpharen.arwadm.IntegrationRejectedException;
 import dev.alpharen.arwadm.Integrations;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,19 +53,29 @@ public final class IntegrationRuntime implements AutoCloseable {
    * @param deadLetters where exchanges go after their retries
    * @param beans what the node binds in every integration's registry
    * @param queueBounds where integrations' own queue bounds take effect
+   * @param activities where integration changes and captured exchanges are recorded
+   * @param capture which exchanges become activities for integrations that do not say
    */
   public record NodeParts(HazelcastInstance hazelcast, NodeDirectory directory,
       ClusterEvents events, MeterRegistry meters, Path stateDir, DeadLetterSink deadLetters,
-      Map<String, Object> beans, QueueBounds queueBounds) {
+      Map<String, Object> beans, QueueBounds queueBounds, ActivityRecorder activities,
+      Capture capture) {
     public NodeParts {
       beans = Map.copyOf(beans);
     }
 
-    /** Parts with no node-provided beans and no broker. */
+    /** Parts with no broker and that record no activities. */
+    public NodeParts(HazelcastInstance hazelcast, NodeDirectory directory, ClusterEvents events,
+        MeterRegistry meters, Path stateDir, DeadLetterSink deadLetters,
+        Map<String, Object> beans) {
+      this(hazelcast, directory, events, meters, stateDir, deadLetters, beans, QueueBounds.NONE,
+          ActivityRecorder.none(), Capture.FAILURES);
+    }
+
+    /** Parts with no node-provided beans, no broker and no activities. */
     public NodeParts(HazelcastInstance hazelcast, NodeDirectory directory, ClusterEvents events,
         MeterRegistry meters, Path stateDir, DeadLetterSink deadLetters) {
-      this(hazelcast, directory, events, meters, stateDir, deadLetters, Map.of(),
-          QueueBounds.NONE);
+      this(hazelcast, directory, events, meters, stateDir, deadLetters, Map.of());
     }
   }
 
@@ -100,7 +112,7 @@ public final class IntegrationRuntime implements AutoCloseable {
         log.info("node {} restored {} integration(s) from its disk copy", nodeId, restored);
       }
       CamelRuntime camel = new CamelRuntime(hz, nodeId, new HttpRouter(), node.meters(),
-          eligible, node.deadLetters());
+          eligible, node.deadLetters(), node.activities(), node.capture());
       camel.bindBeans(node.beans());
       camel.bindQueueBounds(node.queueBounds());
       opened.add(camel);
@@ -114,7 +126,7 @@ public final class IntegrationRuntime implements AutoCloseable {
         deployFiles(integrationsDir.get(), service, registry, nodeId);
       }
       Reconciler reconciler = new Reconciler(registry, stopped, camel, board, nodeId,
-          onFirstReconcile).start();
+          onFirstReconcile, node.activities()).start();
       opened.add(reconciler);
       // the node reports ready with its integrations running, unless that takes very long
       if (!reconciler.awaitFirstRun(FIRST_RUN)) {

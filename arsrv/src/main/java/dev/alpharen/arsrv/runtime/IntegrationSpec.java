@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
  * @param retry in-memory redelivery of failing steps
  * @param description free text for operators
  * @param queue bounds of the broker queues its routes use
+ * @param capture which exchanges become activities: off, failures, all, or "" for the node's
+ *     {@code activities.capture}
  */
 public record IntegrationSpec(String name, String document, Mode mode, Mode pollers,
-    RetryPolicy retry, String description, QueuePolicy queue) {
+    RetryPolicy retry, String description, QueuePolicy queue, String capture) {
   /** The rule for integration names, which appear in route ids, metrics and URLs. */
   public static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
@@ -42,6 +44,13 @@ public record IntegrationSpec(String name, String document, Mode mode, Mode poll
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(queue, "queue");
+    Objects.requireNonNull(capture, "capture");
+  }
+
+  /** A spec with the cluster's queue bounds that leaves capture to the node. */
+  public IntegrationSpec(String name, String document, Mode mode, Mode pollers, RetryPolicy retry,
+      String description) {
+    this(name, document, mode, pollers, retry, description, QueuePolicy.DEFAULTS, "");
   }
 
   /** Where a consumer of this integration runs, given whether it is a schedule or poller. */
@@ -56,6 +65,9 @@ public record IntegrationSpec(String name, String document, Mode mode, Mode poll
     json.put("mode", mode.label());
     json.put("pollers", pollers.label());
     json.put("description", description);
+    if (!capture.isEmpty()) {
+      json.put("capture", capture);
+    }
     ObjectNode r = json.putObject("retry");
     r.put("maxAttempts", retry.maxAttempts());
     r.put("initialDelayMs", retry.initialDelay().toMillis());
@@ -93,7 +105,8 @@ public record IntegrationSpec(String name, String document, Mode mode, Mode poll
           n.path("description").asText(),
           new QueuePolicy(n.path("queue").path("maxMessages").asLong(),
               n.path("queue").path("maxBytes").asLong(),
-              n.path("queue").path("fullPolicy").asText()));
+              n.path("queue").path("fullPolicy").asText()),
+          n.path("capture").asText(""));
     } catch (IOException e) {
       throw new UncheckedIOException("integration '" + name + "' is not a stored envelope", e);
     }

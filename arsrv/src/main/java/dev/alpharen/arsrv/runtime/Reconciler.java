@@ -2,6 +2,9 @@ package dev.alpharen.arsrv.runtime;
 
 import com.hazelcast.map.IMap;
 import dev.alpharen.arclst.Versioned;
+import dev.alpharen.arsrv.activity.ActivityRecorder;
+import dev.alpharen.arsrv.activity.ActivityType;
+import dev.alpharen.arsrv.activity.Severity;
 import dev.alpharen.arclst.VersionedRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,6 +40,7 @@ final class Reconciler implements AutoCloseable {
   private final StatusBoard board;
   private final String nodeId;
   private final Runnable onFirstRun;
+  private final ActivityRecorder activities;
   private final Map<String, Deployed> deployed = new HashMap<>();
   private final AtomicBoolean queued = new AtomicBoolean();
   private final List<AutoCloseable> listeners = new ArrayList<>();
@@ -55,9 +59,11 @@ final class Reconciler implements AutoCloseable {
   /**
    * @param stopped the integrations users stopped, by name
    * @param onFirstRun called once the first step finished (the node may turn ready)
+   * @param activities where this node's integration changes are recorded
    */
   Reconciler(VersionedRegistry registry, IMap<String, Boolean> stopped, CamelRuntime runtime,
-      StatusBoard board, String nodeId, Runnable onFirstRun) {
+      StatusBoard board, String nodeId, Runnable onFirstRun, ActivityRecorder activities) {
+    this.activities = activities;
     this.registry = registry;
     this.stopped = stopped;
     this.runtime = runtime;
@@ -119,6 +125,8 @@ final class Reconciler implements AutoCloseable {
         undeploy(name);
         deployed.remove(name);
         log.info("node {}: integration {} removed", nodeId, name);
+        record(ActivityType.INTEGRATION_REMOVED, Severity.NOTICE, name, "integration removed",
+            Map.of());
       }
     }
     for (Versioned v : desired.values()) {
@@ -129,6 +137,8 @@ final class Reconciler implements AutoCloseable {
           undeploy(v.name());
           deployed.put(v.name(), new Deployed(v.version(), List.of(), true, null));
           log.info("node {}: integration {} version {} stopped", nodeId, v.name(), v.version());
+          record(ActivityType.INTEGRATION_STOPPED, Severity.NOTICE, v.name(), "integration"
+              + " version " + v.version() + " stopped", Map.of("version", v.version()));
         }
       } else if (now == null || now.stopped() || now.version() != v.version()) {
         deployed.put(v.name(), deploy(v, now));
@@ -150,14 +160,21 @@ final class Reconciler implements AutoCloseable {
         runtime.removeIntegration(v.name());
         return runtime.add(spec);
       });
+      boolean fresh = previous == null || previous.stopped();
+      long ms = (System.nanoTime() - started) / 1_000_000;
       log.info("node {}: integration {} version {} {} in {} ms ({} route(s))", nodeId, v.name(),
-          v.version(), previous == null || previous.stopped() ? "deployed" : "swapped in",
-          (System.nanoTime() - started) / 1_000_000, ids.size());
+          v.version(), fresh ? "deployed" : "swapped in", ms, ids.size());
+      record(fresh ? ActivityType.INTEGRATION_STARTED : ActivityType.INTEGRATION_UPDATED,
+          Severity.INFO, v.name(), "integration version " + v.version()
+              + (fresh ? " started" : " swapped in") + " (" + ids.size() + " route(s), " + ms
+              + " ms)", Map.of("version", v.version(), "author", String.valueOf(v.updatedBy())));
       return new Deployed(v.version(), ids, false, null);
     } catch (Exception e) {
       String error = ErrorLocator.locate(e, "").getMessage();
       log.error("node {}: integration {} version {} failed to deploy: {}", nodeId, v.name(),
           v.version(), error);
+      record(ActivityType.INTEGRATION_FAILED, Severity.ERROR, v.name(), "integration version "
+          + v.version() + " failed to deploy: " + error, Map.of("version", v.version()));
       undeploy(v.name());
       return new Deployed(v.version(), List.of(), false, error);
     }
@@ -173,6 +190,12 @@ final class Reconciler implements AutoCloseable {
     } catch (Exception e) {
       log.warn("node {}: removing integration {} failed: {}", nodeId, name, e.toString());
     }
+  }
+
+  private void record(ActivityType type, Severity severity, String integration, String message,
+      Map<String, Object> details) {
+    activities.record(type, severity, ActivityRecorder.Scope.integration(integration), message,
+        details);
   }
 
   private Map<String, Map<String, Object>> states() {

@@ -1,5 +1,6 @@
 package dev.alpharen.arsrv.runtime;
 
+import dev.alpharen.arsrv.activity.Capture;
 import dev.alpharen.arsrv.config.Durations;
 import dev.alpharen.arwadm.IntegrationRejectedException;
 import java.time.Duration;
@@ -19,7 +20,7 @@ public final class SpecParser {
   public static final String KEYS = "mode, pollers, description, retry.maxAttempts,"
       + " retry.initialDelay, retry.multiplier, retry.maxDelay, retry.jitter,"
       + " retry.durableAttempts, retry.durableInitialDelay, retry.durableMaxDelay,"
-      + " queue.maxMessages, queue.maxBytes, queue.fullPolicy";
+      + " queue.maxMessages, queue.maxBytes, queue.fullPolicy, capture";
 
   private static final List<String> KEY_LIST = List.of(KEYS.split(",\\s*"));
   private static final Pattern HEADER = Pattern.compile("#\\s*alpharen\\.([A-Za-z.]+)\\s*:\\s*(.*?)\\s*");
@@ -103,8 +104,14 @@ public final class SpecParser {
       current = "queue.fullPolicy";
       QueuePolicy queue = new QueuePolicy(queueMessages, queueBytes,
           values.getOrDefault(current, "").toUpperCase(java.util.Locale.ROOT));
+      current = "capture";
+      String capture = values.getOrDefault("capture", "");
+      if (!capture.isEmpty() && Capture.ofLabel(capture).isEmpty()) {
+        throw new IllegalArgumentException("capture must be one of "
+            + String.join(", ", Capture.labels()) + ", was '" + capture + "'");
+      }
       return new IntegrationSpec(name, document, mode, pollers, retry,
-          values.getOrDefault("description", ""), queue);
+          values.getOrDefault("description", ""), queue, capture);
     } catch (IllegalArgumentException e) {
       // RetryPolicy names the key its rule is about first
       String named = e.getMessage().split(" ", 2)[0];

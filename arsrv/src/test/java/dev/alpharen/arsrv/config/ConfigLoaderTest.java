@@ -29,7 +29,12 @@ class ConfigLoaderTest {
       + " proxy.keyStorePassword, proxy.redirectHttp, proxy.clientTimeout, proxy.idleTimeout,"
       + " proxy.accessLog,"
       + " dns.port, dns.suffix, security.adminPassword, hav.probeInterval, hav.probeTimeout,"
-      + " hav.suspectAfter, hav.removeAfter, hav.rttShareInterval, integrations.dir";
+      + " hav.suspectAfter, hav.removeAfter, hav.rttShareInterval, integrations.dir,"
+      + " activities.dir, activities.rollBytes, activities.keepFiles, activities.keepFor,"
+      + " activities.queueSize, activities.capture, activities.syslog.host,"
+      + " activities.syslog.port, activities.syslog.protocol, activities.webhook.url,"
+      + " activities.webhook.timeout, activities.jdbc.url, activities.jdbc.user,"
+      + " activities.jdbc.password, activities.rules";
 
   @TempDir
   Path dir;
@@ -126,7 +131,69 @@ class ConfigLoaderTest {
         new NodeConfig.DnsSection(0, "arclst."),
         new NodeConfig.SecuritySection("correct-horse"),
         NodeConfig.defaults("x").hav(),
-        NodeConfig.defaults("x").integrations()), config);
+        NodeConfig.defaults("x").integrations(),
+        NodeConfig.defaults("x").activities()), config);
+  }
+
+  @Test
+  void readsActivitySinksAndRules() throws Exception {
+    Path file = write("""
+        activities:
+          capture: all
+          keepFor: 7d
+          syslog:
+            host: 127.0.0.1
+            port: 5514
+            protocol: tcp
+          webhook:
+            url: http://alerts.example:8080/hook
+          rules:
+            - sink: syslog
+              types: [node.stopped, exchange.failed]
+              minSeverity: warning
+              ratePerMinute: 60
+            - sink: webhook
+        """);
+
+    NodeConfig config = load(Optional.of(file), Map.of());
+
+    NodeConfig.ActivitiesSection a = config.activities();
+    assertEquals("all", a.capture());
+    assertEquals(Duration.ofDays(7), a.keepFor());
+    assertEquals(new NodeConfig.SyslogSection("127.0.0.1", 5514, "tcp"), a.syslog());
+    assertEquals(List.of(new NodeConfig.ActivityRule("syslog",
+        List.of("node.stopped", "exchange.failed"), "warning", 60),
+        new NodeConfig.ActivityRule("webhook", List.of(), "info", 0)), a.rules());
+  }
+
+  @Test
+  void reportsBadActivitySettingsWithTheirLines() throws Exception {
+    Path file = write("""
+        activities:
+          capture: some
+          jdbc:
+            url: jdbc:oracle:thin:@db
+          rules:
+            - sink: kafka
+            - sink: syslog
+              types: [exchange.exploded]
+              minSeverity: loud
+        """);
+
+    ConfigException e = assertThrows(ConfigException.class, () -> load(Optional.of(file), Map.of()));
+
+    assertEquals(List.of(
+        file + ":2: activities.capture: unknown capture 'some'; allowed: off, failures, all",
+        file + ":4: activities.jdbc.url: must start with jdbc:mariadb: (MariaDB, MySQL) or"
+            + " jdbc:postgresql:, was 'jdbc:oracle:thin:@db'",
+        file + ":6: activities.rules[0].sink: unknown sink 'kafka'; allowed: syslog, webhook,"
+            + " jdbc",
+        file + ":7: activities.rules[1].sink: sink 'syslog' is not configured (set"
+            + " activities.syslog.host)",
+        file + ":8: activities.rules[1].types: unknown activity type 'exchange.exploded';"
+            + " allowed: " + String.join(", ", dev.alpharen.arsrv.activity.ActivityType.labels()),
+        file + ":9: activities.rules[1].minSeverity: unknown severity 'loud'; allowed: debug,"
+            + " info, notice, warning, error, critical"), e.problems());
   }
 
   @Test
@@ -216,7 +283,7 @@ class ConfigLoaderTest {
     Path file = write("http:\n  port: 8081\nclustr:\n  name: prod\n");
 
     assertEquals(List.of(file + ":3: clustr: unknown key; allowed keys: node, cluster, http,"
-        + " broker, proxy, dns, security, hav, integrations"), problems(Optional.of(file), Map.of()));
+        + " broker, proxy, dns, security, hav, integrations, activities"), problems(Optional.of(file), Map.of()));
   }
 
   @Test
@@ -240,7 +307,7 @@ class ConfigLoaderTest {
     Path file = write("- http\n- cluster\n");
 
     assertEquals(List.of(file + ":1: expected a mapping of sections (node, cluster, http, broker,"
-        + " proxy, dns, security, hav, integrations) at the top level"), problems(Optional.of(file), Map.of()));
+        + " proxy, dns, security, hav, integrations, activities) at the top level"), problems(Optional.of(file), Map.of()));
   }
 
   @Test
@@ -463,7 +530,7 @@ class ConfigLoaderTest {
         file + ":2: http.port: 70000 is out of range; allowed 0-65535 (0 picks a free port)",
         file + ":4: broker.port: expected a whole number, got \"eighty\"",
         file + ":5: metrics: unknown key; allowed keys: node, cluster, http, broker, proxy, dns,"
-            + " security, hav, integrations"), Set.copyOf(e.problems()));
+            + " security, hav, integrations, activities"), Set.copyOf(e.problems()));
     assertEquals(3, e.problems().size());
     assertEquals(String.join(System.lineSeparator(), e.problems()), e.getMessage());
   }

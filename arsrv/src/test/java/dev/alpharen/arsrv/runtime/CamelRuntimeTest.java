@@ -134,6 +134,35 @@ class CamelRuntimeTest {
   }
 
   @Test
+  void recordsExchangesAsEachIntegrationsCaptureSays() throws Exception {
+    List<String> recorded = new CopyOnWriteArrayList<>();
+    CamelRuntime runtime = new CamelRuntime(members.get(0), "node0", new HttpRouter(),
+        new SimpleMeterRegistry(), () -> true, (integration, routeId, exchange, cause) -> { },
+        (type, severity, scope, message, details) -> recorded.add(scope.integration() + " "
+            + type.label() + " " + severity.label() + (scope.exchangeId().isEmpty() ? "" : " ex")),
+        dev.alpharen.arsrv.activity.Capture.FAILURES);
+    runtimes.add(runtime);
+    String ok = "- from: {uri: \"direct:%s\", steps: [{setBody: {constant: ok}}]}\n";
+    String failing = "- from: {uri: \"direct:%s\", steps: [{throwException: {exceptionType:"
+        + " java.lang.IllegalStateException, message: down}}]}\n";
+    runtime.add(spec("all-ok", "# alpharen.capture: all\n" + ok.formatted("allok"), Map.of()));
+    runtime.add(spec("dflt-ok", ok.formatted("dfltok"), Map.of()));
+    runtime.add(spec("dflt-bad", failing.formatted("dfltbad"), Map.of("retry.maxAttempts", "2",
+        "retry.initialDelay", "10ms", "retry.jitter", "0")));
+    runtime.add(spec("off-bad", failing.formatted("offbad"), Map.of("capture", "off")));
+    ProducerTemplate producer = runtime.camelContext().createProducerTemplate();
+
+    for (String uri : List.of("direct:allok", "direct:dfltok", "direct:dfltbad", "direct:offbad")) {
+      producer.send(uri, e -> e.getIn().setBody("x"));
+    }
+
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(List.of(
+        "all-ok exchange.received info ex", "all-ok exchange.completed info ex",
+        "dflt-bad exchange.retried warning ex", "dflt-bad exchange.failed error ex"),
+        recorded));
+  }
+
+  @Test
   void sharesVariablesAndIdempotentKeysAcrossNodes() throws Exception {
     String yaml = """
         - route:

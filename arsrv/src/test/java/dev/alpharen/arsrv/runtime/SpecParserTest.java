@@ -93,6 +93,17 @@ class SpecParserTest {
   }
 
   @Test
+  void readsTheCaptureOfExchangesAndRefusesAnUnknownOne() throws Exception {
+    assertEquals("all", parser.parse("x", "# alpharen.capture: all\n" + ROUTE, Map.of())
+        .capture());
+    assertEquals("", parser.parse("x", ROUTE, Map.of()).capture());
+    IntegrationRejectedException e = assertThrows(IntegrationRejectedException.class,
+        () -> parser.parse("x", "# alpharen.capture: some\n" + ROUTE, Map.of()));
+    assertEquals("capture must be one of off, failures, all, was 'some'", e.getMessage());
+    assertEquals(1, e.line());
+  }
+
+  @Test
   void refusesBadValuesNamingTheRule() {
     IntegrationRejectedException mode = assertThrows(IntegrationRejectedException.class,
         () -> parser.parse("x", ROUTE, Map.of("mode", "both")));
