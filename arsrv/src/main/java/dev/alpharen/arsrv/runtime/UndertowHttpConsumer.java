@@ -73,12 +73,14 @@ final class UndertowHttpConsumer extends DefaultConsumer implements PlatformHttp
 
   @Override
   protected void doStop() throws Exception {
-    stopping = true;
+    // Unbind before flagging: a late request is handed back to the router, which must not find
+    // this consumer again (it would come straight back here, round and round).
     HttpRouter.Binding b = binding;
     if (b != null) {
       router.unbind(b);
       binding = null;
     }
+    stopping = true;
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MS);
     synchronized (inFlight) {
       long left;
