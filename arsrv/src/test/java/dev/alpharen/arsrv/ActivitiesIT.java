@@ -51,7 +51,10 @@ class ActivitiesIT {
       });
 
       assertEquals(201, put(other, "echo", ECHO).statusCode());
-      for (int i = 0; i < 5; i++) {
+      // the deploy reaches the node's runtime within 2 s; calls before it get 404, no exchange
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+          .until(() -> "echo".equals(other.get("/echo").body()));
+      for (int i = 1; i < 5; i++) {
         assertEquals("echo", other.get("/echo").body());
       }
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
