@@ -271,15 +271,20 @@ public final class EmbeddedBroker implements AutoCloseable, QueueBounds {
 
   /**
    * A JMS connection factory for the node's own routes: in-VM (no network), authenticated as the
-   * cluster user, connections cached. Camel's {@code jms:} component picks it up by type, so
-   * {@code jms:queue:orders} in an integration needs no configuration.
+   * cluster user, connections cached, no producer flow control (a full queue refuses at once).
+   * Camel's {@code jms:} component picks it up by type, so {@code jms:queue:orders} in an
+   * integration needs no configuration.
    */
   public synchronized jakarta.jms.ConnectionFactory connectionFactory() {
     if (connectionFactory == null) {
+      org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory inVm =
+          new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(IN_VM_URL,
+              CLUSTER_USER, clusterPassword);
+      // No producer flow control for routes: a full queue refuses their send at once (an HTTP
+      // caller gets 503) instead of holding the route, and its caller, until there is room.
+      inVm.setProducerWindowSize(-1);
       org.springframework.jms.connection.CachingConnectionFactory caching =
-          new org.springframework.jms.connection.CachingConnectionFactory(
-              new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(IN_VM_URL,
-                  CLUSTER_USER, clusterPassword));
+          new org.springframework.jms.connection.CachingConnectionFactory(inVm);
       caching.setSessionCacheSize(16);
       connectionFactory = caching;
     }
