@@ -64,6 +64,10 @@ class ActivitiesIT {
         JsonNode admin = asked.getJson("/api/v1/activities?type=admin.action&node=" + other.id());
         assertEquals("admin PUT /api/v1/integrations/echo -> 201",
             admin.get("activities").get(0).get("message").asText());
+        JsonNode deployed = asked.getJson("/api/v1/activities?integration=echo"
+            + "&type=integration.deployed");
+        assertEquals("integration echo version 1 deployed by admin",
+            deployed.get("activities").get(0).get("message").asText());
       });
 
       JsonNode all = asked.getJson("/api/v1/activities?limit=1000");

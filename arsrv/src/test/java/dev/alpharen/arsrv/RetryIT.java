@@ -166,6 +166,9 @@ class RetryIT {
         assertEquals(200, replayed.statusCode(), replayed.body());
       }
       await("five replayed").atMost(Duration.ofSeconds(30)).until(() -> target.distinct() == 5);
+      await("five replays recorded").atMost(Duration.ofSeconds(10)).until(() -> admin.getJson(
+          "/api/v1/activities?type=exchange.replayed&integration=doomed").get("activities")
+          .size() == 5);
       assertEquals(0, deadLetters("doomed").size());
       for (TestNode node : cluster.running()) {
         await().atMost(Duration.ofSeconds(10)).until(() -> depth(node, "it.doomed") == 0);

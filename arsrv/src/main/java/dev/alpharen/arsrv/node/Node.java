@@ -161,7 +161,7 @@ public final class Node implements AutoCloseable {
           events, new VariableScopes(new ClusterVariables(hz), nodeVariables), health, picker,
           brokerStatus).withIntegrations(integrations.api())
           .withDeadLetters(new ClusterDeadLetters(directory, broker.internalUser(),
-              broker.internalPassword()))
+              broker.internalPassword(), activities))
           .withActivities(new ClusterActivities(hz, activities)), activities, "admin"), "admin",
           adminPassword));
       Drain drain = new Drain(directory, readiness, config.node().drainGrace(), onDrained);

@@ -56,12 +56,17 @@ public final class ClusterDeadLetters implements DeadLetters {
    * @param directory the members whose brokers hold dead letters
    * @param user the brokers' cluster user
    * @param password its password, the cluster credential
+   * @param activities where replays are recorded
    */
-  public ClusterDeadLetters(NodeDirectory directory, String user, String password) {
+  public ClusterDeadLetters(NodeDirectory directory, String user, String password,
+      dev.alpharen.arsrv.activity.ActivityRecorder activities) {
     this.directory = directory;
     this.user = user;
     this.password = password;
+    this.activities = activities;
   }
+
+  private final dev.alpharen.arsrv.activity.ActivityRecorder activities;
 
   @Override
   public List<Map<String, Object>> list(Optional<String> integration, int limit) {
@@ -101,8 +106,14 @@ public final class ClusterDeadLetters implements DeadLetters {
       try (MessageProducer producer = session.createProducer(session.createQueue(queue))) {
         producer.send(copy);
       }
-      log.info("dead letter {} of integration {} replayed to queue {}", id,
-          message.getStringProperty(RetryHandOff.INTEGRATION), queue);
+      String integration = message.getStringProperty(RetryHandOff.INTEGRATION);
+      log.info("dead letter {} of integration {} replayed to queue {}", id, integration, queue);
+      activities.record(dev.alpharen.arsrv.activity.ActivityType.EXCHANGE_REPLAYED,
+          dev.alpharen.arsrv.activity.Severity.NOTICE,
+          dev.alpharen.arsrv.activity.ActivityRecorder.Scope.integration(
+              integration == null ? "" : integration),
+          "dead letter " + id + " replayed to queue " + queue,
+          Map.of("deadLetter", id, "queue", queue));
       Map<String, Object> answer = new LinkedHashMap<>();
       answer.put("id", id);
       answer.put("queue", queue);

@@ -121,7 +121,7 @@ public final class IntegrationRuntime implements AutoCloseable {
       IMap<String, Boolean> stopped = hz.getMap(STOPPED);
       IntegrationService service = new IntegrationService(registry, stopped, camel, board,
           () -> node.directory().snapshot().members().stream().map(MemberInfo::id).toList(),
-          node.events());
+          node.events(), node.activities());
       if (integrationsDir.isPresent()) {
         deployFiles(integrationsDir.get(), service, registry, nodeId);
       }

@@ -32,11 +32,13 @@ final class IntegrationService implements Integrations {
   private final Supplier<List<String>> members;
   private final ClusterEvents events;
   private final SpecParser parser = new SpecParser();
+  private final dev.alpharen.arsrv.activity.ActivityRecorder activities;
 
   /** @param members the node ids in the cluster now */
   IntegrationService(VersionedRegistry registry, IMap<String, Boolean> stopped,
       CamelRuntime runtime, StatusBoard board, Supplier<List<String>> members,
-      ClusterEvents events) {
+      ClusterEvents events, dev.alpharen.arsrv.activity.ActivityRecorder activities) {
+    this.activities = activities;
     this.registry = registry;
     this.stopped = stopped;
     this.runtime = runtime;
@@ -68,6 +70,11 @@ final class IntegrationService implements Integrations {
     }
     Versioned saved = registry.put(name, spec.toJson(), expectedVersion, author);
     announce(saved);
+    activities.record(dev.alpharen.arsrv.activity.ActivityType.INTEGRATION_DEPLOYED,
+        dev.alpharen.arsrv.activity.Severity.NOTICE,
+        dev.alpharen.arsrv.activity.ActivityRecorder.Scope.integration(name),
+        "integration " + name + " version " + saved.version() + " deployed by " + author,
+        Map.of("version", saved.version(), "author", String.valueOf(author)));
     List<Versioned> history = registry.history(name);
     boolean created = saved.version() == 1
         || history.size() >= 2 && history.get(history.size() - 2).deleted();
