@@ -1,7 +1,6 @@
 package dev.alpharen.arsrv.broker;
 
 import dev.alpharen.arsrv.runtime.QueueBounds;
-import dev.alpharen.arsrv.runtime.QueuePolicy;
 import dev.alpharen.arsrv.config.NodeConfig.BrokerSection;
 import dev.alpharen.arsrv.config.NodeConfig.BrokerUser;
 import java.nio.file.Path;
@@ -57,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * when a node dies, that replica takes over its messages and the cluster delivers them, so nothing
  * waits for the dead node to come back.
  */
-public final class EmbeddedBroker implements AutoCloseable, QueueBounds {
+public final class EmbeddedBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
 
   /** The cluster user of the brokers; its password is the cluster credential. */
@@ -86,6 +85,7 @@ public final class EmbeddedBroker implements AutoCloseable, QueueBounds {
     this.nodeId = nodeId;
     this.port = port;
     this.clusterPassword = clusterPassword;
+    this.queueBounds = new BrokerQueueBounds(server, nodeId);
   }
 
   /**
@@ -450,51 +450,12 @@ public final class EmbeddedBroker implements AutoCloseable, QueueBounds {
     return left;
   }
 
-  /**
-   * Bounds the queues an integration names by its own policy: an address setting per queue that
-   * sets only what the policy overrides, the rest merged from the cluster's defaults ({@code #}).
-   * When two integrations bound one queue, the last one deployed wins.
-   */
-  @Override
-  public void apply(String integration, Set<String> queues, QueuePolicy policy) {
-    Set<String> bounded = policy.overrides() ? Set.copyOf(queues) : Set.of();
-    Set<String> before = boundQueues.put(integration, bounded);
-    if (before != null) {
-      before.stream().filter(q -> !bounded.contains(q)).forEach(this::unbound);
-    }
-    for (String queue : bounded) {
-      AddressSettings own = new AddressSettings();
-      if (policy.maxMessages() > 0) {
-        own.setMaxSizeMessages(policy.maxMessages());
-      }
-      if (policy.maxBytes() > 0) {
-        own.setMaxSizeBytes(policy.maxBytes());
-      }
-      if (!policy.fullPolicy().isEmpty()) {
-        own.setAddressFullMessagePolicy(AddressFullMessagePolicy.valueOf(policy.fullPolicy()));
-      }
-      server.getAddressSettingsRepository().addMatch(queue, own);
-      log.info("broker {}: queue {} bounded by integration {}: {}", nodeId, queue, integration,
-          policy);
-    }
+  /** Where integrations' own queue bounds take effect on this broker. */
+  public QueueBounds queueBounds() {
+    return queueBounds;
   }
 
-  @Override
-  public void release(String integration) {
-    Set<String> before = boundQueues.remove(integration);
-    if (before != null) {
-      before.forEach(this::unbound);
-    }
-  }
-
-  private void unbound(String queue) {
-    if (boundQueues.values().stream().noneMatch(qs -> qs.contains(queue))) {
-      server.getAddressSettingsRepository().removeMatch(queue);
-      log.info("broker {}: queue {} back to the cluster's bounds", nodeId, queue);
-    }
-  }
-
-  private final Map<String, Set<String>> boundQueues = new ConcurrentHashMap<>();
+  private final QueueBounds queueBounds;
 
   /** Every queue this broker holds locally, Artemis's internal ones included. */
   Stream<Queue> localQueues() {

@@ -265,7 +265,7 @@ public final class Node implements AutoCloseable {
       IntegrationRuntime integrations = IntegrationRuntime.start(
           new IntegrationRuntime.NodeParts(hz, directory, events, meters,
               dataDir.resolve("state"), DeadLetterSink.logging(),
-              Map.of("connectionFactory", broker.connectionFactory()), broker, activities,
+              Map.of("connectionFactory", broker.connectionFactory()), broker.queueBounds(), activities,
               activities.defaultCapture()),
           dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir)),
           readiness::isReady, () -> readiness.ready("integrations"));
