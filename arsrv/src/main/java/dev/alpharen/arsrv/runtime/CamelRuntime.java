@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -117,8 +118,9 @@ public final class CamelRuntime implements AutoCloseable {
       }
 
       @Override
-      public boolean leads(String namespace) {
-        return clusterService.openView(namespace).map(LeaseView::isLeaderNow).orElse(false);
+      public OptionalLong term(String namespace) {
+        return clusterService.openView(namespace).map(LeaseView::termNow)
+            .orElse(OptionalLong.empty());
       }
     });
     ids.forEach(id -> integrationOfRoute.put(id, spec.name()));

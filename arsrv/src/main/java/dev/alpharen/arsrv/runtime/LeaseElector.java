@@ -4,6 +4,7 @@ import com.hazelcast.map.IMap;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -77,7 +78,18 @@ final class LeaseElector {
 
   /** Whether this node leads at {@code nowNanos} ({@link System#nanoTime()} scale). */
   boolean isLeader(long nowNanos) {
-    return held != null && nowNanos - renewedAtNanos < timings.hold().toNanos();
+    return term(nowNanos).isPresent();
+  }
+
+  /**
+   * The fencing term this node leads in at {@code nowNanos}, or empty when it does not lead. Terms
+   * rise with every change of holder, so a step that passes the term on lets a target refuse
+   * writes of an earlier holder.
+   */
+  OptionalLong term(long nowNanos) {
+    Lease mine = held;
+    return mine != null && nowNanos - renewedAtNanos < timings.hold().toNanos()
+        ? OptionalLong.of(mine.term()) : OptionalLong.empty();
   }
 
   /** The lease last seen in the map: who leads, in which term. */

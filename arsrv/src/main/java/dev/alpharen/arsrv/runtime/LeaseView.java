@@ -2,6 +2,7 @@ package dev.alpharen.arsrv.runtime;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.support.cluster.AbstractCamelClusterView;
 
@@ -24,7 +25,12 @@ final class LeaseView extends AbstractCamelClusterView {
 
   /** Whether this node leads the namespace now. */
   boolean isLeaderNow() {
-    return isRunAllowed() && elector.isLeader(System.nanoTime());
+    return termNow().isPresent();
+  }
+
+  /** The fencing term this node leads the namespace in now, or empty. */
+  OptionalLong termNow() {
+    return isRunAllowed() ? elector.term(System.nanoTime()) : OptionalLong.empty();
   }
 
   /** The elector's step, then the events it caused. */

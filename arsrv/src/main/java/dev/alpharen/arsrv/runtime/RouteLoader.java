@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -39,8 +40,8 @@ final class RouteLoader {
     /** A policy that runs the route only on the node leading {@code namespace}. */
     ClusteredRoutePolicy policy(String namespace);
 
-    /** Whether this node leads {@code namespace} now. */
-    boolean leads(String namespace);
+    /** The fencing term this node leads {@code namespace} in now, or empty. */
+    OptionalLong term(String namespace);
   }
 
   private RouteLoader() {}
@@ -115,7 +116,7 @@ final class RouteLoader {
             && spec.modeOf(isPoller(context, uri)) == Mode.SINGLETON) {
           String namespace = namespace(spec.name());
           route.routePolicy(singletons.policy(namespace),
-              new SingletonGuard(() -> singletons.leads(namespace)));
+              new SingletonGuard(() -> singletons.term(namespace)));
         }
         ids.add(id);
       }

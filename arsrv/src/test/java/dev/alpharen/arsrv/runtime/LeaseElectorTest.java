@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.hazelcast.map.IMap;
 import dev.alpharen.arclst.testing.TestMembers;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
@@ -52,6 +53,7 @@ class LeaseElectorTest {
 
     assertTrue(a.isLeader(0));
     assertFalse(b.isLeader(0));
+    assertEquals(OptionalLong.of(1), a.term(0));
     assertEquals("a", b.holder().orElseThrow().nodeId());
     assertEquals(1, a.holder().orElseThrow().term());
   }
@@ -68,6 +70,8 @@ class LeaseElectorTest {
     b.runOnce(2000 * MS);
     assertTrue(b.isLeader(2000 * MS));
     assertEquals(2, b.holder().orElseThrow().term(), "the fencing term grows on takeover");
+    assertEquals(OptionalLong.of(2), b.term(2000 * MS), "exchanges of b carry term 2");
+    assertEquals(OptionalLong.empty(), a.term(2000 * MS), "a, not leading, has no term");
   }
 
   @Test
