@@ -146,6 +146,7 @@ public final class CamelRuntime implements AutoCloseable {
     }
     queueBounds.release(integration);
     policies.remove(integration);
+    captureOf.remove(integration);
   }
 
   /** Who leads the integration's singleton routes, as far as this node knows. */

@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 
@@ -11,7 +12,9 @@ import org.apache.camel.support.service.ServiceSupport;
  * An idempotent-consumer repository shared by the whole cluster, in the Hazelcast map
  * {@value #MAP}: a message key added on one node is known on every node, so a message redelivered
  * to another node after a failover is processed once. Keys are forgotten after {@link #KEEP}.
- * Bound as {@value #BEAN}; routes use it with
+ * Each integration has keys of its own: a key seen in an exchange of integration {@code orders}
+ * is kept as {@code orders/<key>}, so two integrations never suppress each other's messages (an
+ * exchange of no integration keeps its key bare). Bound as {@value #BEAN}; routes use it with
  * {@code idempotentConsumer: {idempotentRepository: clusterIdempotentRepository, ...}}.
  * Thread-safe.
  */
@@ -27,6 +30,33 @@ final class HazelcastIdempotentRepository extends ServiceSupport implements Idem
 
   HazelcastIdempotentRepository(HazelcastInstance hazelcast) {
     this.keys = hazelcast.getMap(MAP);
+  }
+
+  @Override
+  public boolean add(Exchange exchange, String key) {
+    return add(scoped(exchange, key));
+  }
+
+  @Override
+  public boolean contains(Exchange exchange, String key) {
+    return contains(scoped(exchange, key));
+  }
+
+  @Override
+  public boolean remove(Exchange exchange, String key) {
+    return remove(scoped(exchange, key));
+  }
+
+  @Override
+  public boolean confirm(Exchange exchange, String key) {
+    return confirm(scoped(exchange, key));
+  }
+
+  /** {@code <integration>/<key>}: routes are named {@code <integration>.<route>}. */
+  static String scoped(Exchange exchange, String key) {
+    String route = exchange.getFromRouteId();
+    int dot = route == null ? -1 : route.indexOf('.');
+    return dot <= 0 ? key : route.substring(0, dot) + "/" + key;
   }
 
   @Override
