@@ -134,6 +134,41 @@ class CamelRuntimeTest {
   }
 
   @Test
+  void waitsBetweenRetriesAsThePolicySaysGrowingToItsCap() throws Exception {
+    CamelRuntime runtime = runtime(0);
+    List<Long> attemptsAt = new CopyOnWriteArrayList<>();
+    runtime.camelContext().getRegistry().bind("failsAndCounts", (org.apache.camel.Processor) e -> {
+      attemptsAt.add(System.nanoTime());
+      throw new IllegalStateException("target down");
+    });
+    IntegrationSpec spec = spec("backoff", """
+        - from:
+            uri: direct:backoff
+            steps:
+              - process:
+                  ref: failsAndCounts
+        """, Map.of("retry.maxAttempts", "4", "retry.initialDelay", "40ms",
+        "retry.multiplier", "5", "retry.maxDelay", "200ms", "retry.jitter", "0"));
+    runtime.add(spec);
+
+    runtime.camelContext().createProducerTemplate().send("direct:backoff", e -> { });
+
+    assertEquals(4, attemptsAt.size(), "4 attempts: the first and 3 retries");
+    RetryPolicy policy = spec.retry();
+    assertEquals(List.of(40L, 200L, 200L), List.of(policy.delayBefore(1).toMillis(),
+        policy.delayBefore(2).toMillis(), policy.delayBefore(3).toMillis()));
+    for (int retry = 1; retry <= 3; retry++) {
+      long waitedMs = (attemptsAt.get(retry) - attemptsAt.get(retry - 1)) / 1_000_000;
+      long expected = policy.delayBefore(retry).toMillis();
+      assertTrue(waitedMs >= expected - 2, "retry " + retry + " after " + waitedMs
+          + " ms, the policy says " + expected + " ms");
+    }
+    // uncapped, the third wait would be 1 s (40 ms x 5 x 5)
+    long third = (attemptsAt.get(3) - attemptsAt.get(2)) / 1_000_000;
+    assertTrue(third < 900, "the third retry waited " + third + " ms, past the 200 ms cap");
+  }
+
+  @Test
   void recordsExchangesAsEachIntegrationsCaptureSays() throws Exception {
     List<String> recorded = new CopyOnWriteArrayList<>();
     CamelRuntime runtime = new CamelRuntime(members.get(0), "node0", new HttpRouter(),
@@ -210,6 +245,22 @@ class CamelRuntimeTest {
     assertNotNull(contextA.createConsumerTemplate().receive("seda:processed", 2000));
     assertNull(contextB.createConsumerTemplate().receiveNoWait("seda:processed"),
         "a redelivered message is processed once cluster-wide");
+
+    b.add(spec("neighbour", """
+        - from:
+            uri: direct:onceToo
+            steps:
+              - idempotentConsumer:
+                  header: id
+                  idempotentRepository: clusterIdempotentRepository
+                  steps:
+                    - to: seda:processedToo
+        """, Map.of()));
+    contextB.createProducerTemplate().sendBodyAndHeader("direct:onceToo", "same key", "id", key);
+    assertNotNull(contextB.createConsumerTemplate().receive("seda:processedToo", 2000),
+        "another integration's keys do not suppress this one's messages");
+    assertTrue(members.get(0).getMap(HazelcastIdempotentRepository.MAP)
+        .containsKey("shared/" + key), "keys are kept per integration");
   }
 
   @Test
