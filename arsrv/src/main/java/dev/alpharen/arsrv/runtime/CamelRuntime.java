@@ -229,7 +229,7 @@ public final class CamelRuntime implements AutoCloseable {
     ctx.getRegistry().bind(HazelcastIdempotentRepository.BEAN,
         new HazelcastIdempotentRepository(hazelcast));
     ctx.getRegistry().bind(ClusterVariableRepository.BEAN,
-        new ClusterVariableRepository(new ClusterVariables(hazelcast)));
+        new ClusterVariableRepository(new ClusterVariables(hazelcast), ctx.getTypeConverter()));
   }
 
   /** The node's context, started on first use; for this package's tests. */

@@ -1,23 +1,27 @@
 package dev.alpharen.arsrv.runtime;
 
 import dev.alpharen.arclst.Variables;
+import org.apache.camel.TypeConverter;
 import org.apache.camel.spi.VariableRepository;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * Camel's {@code cluster} variable repository over ARCLST's cluster variables, so that routes
  * read and write variables every node sees: {@code ${variable:cluster:name}} and
- * {@code setVariable: {name: "cluster:name", ...}}. Values are kept as text (Camel converts what
- * routes set); setting null removes. Bound as {@value #BEAN}. Thread-safe.
+ * {@code setVariable: {name: "cluster:name", ...}}. Values are kept as text: what a route sets is
+ * converted by Camel's type converters (an HTTP answer's bytes become their text, not
+ * {@code [B@1b2c3}); setting null removes. Bound as {@value #BEAN}. Thread-safe.
  */
 final class ClusterVariableRepository extends ServiceSupport implements VariableRepository {
   /** The registry name Camel looks up for the repository id {@code cluster}. */
   static final String BEAN = "cluster-variable-repository";
 
   private final Variables variables;
+  private final TypeConverter converter;
 
-  ClusterVariableRepository(Variables variables) {
+  ClusterVariableRepository(Variables variables, TypeConverter converter) {
     this.variables = variables;
+    this.converter = converter;
   }
 
   @Override
@@ -35,7 +39,8 @@ final class ClusterVariableRepository extends ServiceSupport implements Variable
     if (value == null) {
       variables.remove(name);
     } else {
-      variables.set(name, value.toString());
+      String text = converter.convertTo(String.class, value);
+      variables.set(name, text != null ? text : value.toString());
     }
   }
 
