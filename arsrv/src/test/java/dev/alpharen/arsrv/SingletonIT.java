@@ -20,7 +20,11 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +42,11 @@ class SingletonIT {
   @TempDir
   Path sink;
 
-  /** One firing: when and on which node. */
-  record Tick(Instant at, String node) {}
+  /** One firing: when, on which node, in which fencing term of the singleton lease. */
+  record Tick(Instant at, String node, long term) {}
+
+  /** {@code <yyyyMMddHHmmssSSS>-<camelId>-<term>.tick}, as the route names its files. */
+  private static final Pattern TICK_FILE = Pattern.compile("(\\d{17})-(.+)-(\\d+)\\.tick");
 
   @Test
   void firesOncePerTickAndMovesWithinFiveSecondsOfKillAndDrain() {
@@ -54,9 +61,10 @@ class SingletonIT {
       leader.kill();
       await("a tick on another node within 5 s of kill -9").atMost(Duration.ofSeconds(5))
           .pollInterval(Duration.ofMillis(50))
-          .until(() -> ticks().stream().anyMatch(t -> !t.node().equals(leader.id())));
-      Tick first = ticks().stream().filter(t -> !t.node().equals(leader.id())).findFirst()
-          .orElseThrow();
+          .until(() -> ticks().stream().anyMatch(t -> t.at().isAfter(killed)
+              && !t.node().equals(leader.id())));
+      Tick first = ticks().stream().filter(t -> t.at().isAfter(killed)
+          && !t.node().equals(leader.id())).findFirst().orElseThrow();
       System.out.printf("singleton moved %d ms after kill -9%n",
           Duration.between(killed, first.at()).toMillis());
       int before = ticks().size();
@@ -81,6 +89,7 @@ class SingletonIT {
           .until(() -> ticks().size() >= afterDrain + 3);
 
       List<Tick> ticks = ticks();
+      assertFenced(ticks);
       assertOnePerTick(ticks);
       assertTrue(ticks.stream().filter(t -> t.at().isAfter(killed))
           .allMatch(t -> !t.node().equals(leader.id())), "the killed node fired: " + ticks);
@@ -95,11 +104,13 @@ class SingletonIT {
       awaitTicks(3);
       TestNode leader = byId(cluster, last().node());
 
+      Instant paused = Instant.now();
       leader.pause();
       try {
         await("a tick on another node within 5 s of SIGSTOP").atMost(Duration.ofSeconds(5))
             .pollInterval(Duration.ofMillis(50))
-            .until(() -> ticks().stream().anyMatch(t -> !t.node().equals(leader.id())));
+            .until(() -> ticks().stream().anyMatch(t -> t.at().isAfter(paused)
+                && !t.node().equals(leader.id())));
       } finally {
         leader.resume();
       }
@@ -110,6 +121,7 @@ class SingletonIT {
       cluster.awaitClusterSize(3);
 
       List<Tick> ticks = ticks();
+      assertFenced(ticks);
       assertOnePerTick(ticks);
       assertLargestGapAtMost(ticks, Duration.ofSeconds(5));
     }
@@ -125,7 +137,8 @@ class SingletonIT {
                 - setBody:
                     simple: "${camelId}"
                 - to:
-                    uri: "file:%s?fileName=${date:now:yyyyMMddHHmmssSSS}-${camelId}.tick"
+                    uri: "file:%s?fileName=${date:now:yyyyMMddHHmmssSSS}-${camelId}-\
+        ${exchangeProperty.AlphaRenSingletonTerm}.tick"
         """.formatted(PERIOD.toMillis(), sink.toAbsolutePath());
     HttpResponse<String> created = via.send(HttpRequest.newBuilder(
         URI.create(via.httpUrl() + "/api/v1/integrations/ticker"))
@@ -152,16 +165,38 @@ class SingletonIT {
     List<Tick> ticks = new ArrayList<>();
     try (Stream<Path> files = Files.list(sink)) {
       files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tick")).forEach(n -> {
-        String stamp = n.substring(0, 17);
-        String node = n.substring(18, n.length() - ".tick".length()).replace("alpharen-", "");
-        ticks.add(new Tick(LocalDateTime.parse(stamp, STAMP).atZone(ZoneId.systemDefault())
-            .toInstant(), node));
+        Matcher m = TICK_FILE.matcher(n);
+        assertTrue(m.matches(), "a firing without a fencing term: " + n);
+        ticks.add(new Tick(LocalDateTime.parse(m.group(1), STAMP).atZone(ZoneId.systemDefault())
+            .toInstant(), m.group(2).replace("alpharen-", ""), Long.parseLong(m.group(3))));
       });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     ticks.sort(Comparator.comparing(Tick::at));
     return ticks;
+  }
+
+  /**
+   * Never two leaders at once, by the fencing terms the firings carry: each term belongs to one
+   * node, and no firing of an earlier term comes after a firing of a later one (an old leader
+   * still firing once another has taken over). All nodes share this machine's clock.
+   */
+  private static void assertFenced(List<Tick> ticks) {
+    Map<Long, String> nodeOfTerm = new HashMap<>();
+    for (int i = 0; i < ticks.size(); i++) {
+      Tick t = ticks.get(i);
+      String before = nodeOfTerm.putIfAbsent(t.term(), t.node());
+      assertTrue(before == null || before.equals(t.node()), "term " + t.term() + " held by "
+          + before + " and " + t.node() + ": " + ticks);
+      if (i > 0) {
+        Tick previous = ticks.get(i - 1);
+        assertTrue(previous.term() <= t.term(), "a firing of term " + t.term() + " after one of"
+            + " term " + previous.term() + " (" + previous + " then " + t + "): " + ticks);
+      }
+    }
+    System.out.printf("%d firings in %d terms: %s%n", ticks.size(), nodeOfTerm.size(),
+        nodeOfTerm);
   }
 
   /**
