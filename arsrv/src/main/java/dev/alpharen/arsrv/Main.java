@@ -28,7 +28,10 @@ public final class Main {
 
   public static void main(String[] args) {
     int code = run(args, System.err);
-    if (code != EXIT_OK) {
+    // A node or proxy that started keeps running on its own threads. The training run ends
+    // here: pools its node left behind (Artemis's client threads linger 60 s) must not keep the
+    // JVM, and with it the class-data dump and a first start, waiting.
+    if (code != EXIT_OK || args.length > 0 && args[0].equals("train")) {
       System.exit(code);
     }
   }
