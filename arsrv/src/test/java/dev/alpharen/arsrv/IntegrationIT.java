@@ -289,6 +289,85 @@ class IntegrationIT {
   }
 
   @Test
+  void swapsQueueConsumersUnderLoadWithNoMessageLostOrTwice() throws Exception {
+    Path delivered = Files.createDirectories(work.resolve("relayed"));
+    String relay = """
+        - route:
+            id: accept
+            from:
+              uri: platform-http:/relay
+              steps:
+                - to:
+                    uri: jms:queue:it.relay?exchangePattern=InOnly
+                - setBody:
+                    constant: "queued"
+        - route:
+            id: deliver
+            from:
+              uri: jms:queue:it.relay?concurrentConsumers=2
+              steps:
+                - setBody:
+                    constant: "%s"
+                - to:
+                    uri: "file:%s?fileName=${header.id}-%s-${exchangeId}.msg"
+        """;
+    assertEquals(201, put(cluster.node(0), "relay", relay.formatted("v1", delivered, "v1"))
+        .statusCode());
+    awaitBody("/relay?id=warmup", "queued");
+    int messages = 360;
+    List<String> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+    Thread sender = new Thread(() -> {
+      for (int i = 0; i < messages; i++) {
+        TestNode entry = cluster.running().get(i % 3);
+        HttpResponse<String> r = call(entry, "/relay?id=m" + i);
+        if (r.statusCode() != 200) {
+          refused.add("m" + i + " via " + entry.id() + ": " + r.statusCode() + " " + r.body());
+        }
+        sent.incrementAndGet();
+      }
+    }, "relay-sender");
+    sender.start();
+    try {
+      for (String version : List.of("v2", "v3")) {
+        int before = sent.get();
+        await().atMost(Duration.ofSeconds(30)).until(() -> sent.get() >= before + 100);
+        assertEquals(200, put(cluster.node(1), "relay",
+            relay.formatted(version, delivered, version)).statusCode(), "update to " + version);
+      }
+    } finally {
+      sender.join(TimeUnit.MINUTES.toMillis(2));
+    }
+    assertEquals(messages, sent.get(), "the sender finished");
+    assertEquals(List.of(), refused, "requests refused during the swaps");
+
+    await("every message delivered").atMost(Duration.ofSeconds(30)).until(() ->
+        deliveries(delivered).keySet().containsAll(java.util.stream.IntStream.range(0, messages)
+            .mapToObj(i -> "m" + i).toList()));
+    Map<String, List<String>> byId = deliveries(delivered);
+    byId.remove("warmup"); // one per node
+    List<String> twice = byId.entrySet().stream().filter(e -> e.getValue().size() > 1)
+        .map(e -> e.getKey() + " by " + e.getValue()).toList();
+    assertEquals(List.of(), twice, "messages delivered more than once");
+    java.util.Set<String> versions = new java.util.TreeSet<>();
+    byId.values().forEach(versions::addAll);
+    System.out.printf("relay: %d messages, delivered by %s%n", byId.size(), versions);
+    assertTrue(versions.containsAll(List.of("v1", "v3")),
+        "the consumers were swapped while messages flowed: " + versions);
+  }
+
+  /** Deliveries of the relay by message id: the versions that wrote them. */
+  private static Map<String, List<String>> deliveries(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".msg"))
+          .map(n -> n.split("-", 3))
+          .collect(java.util.stream.Collectors.groupingBy(parts -> parts[0],
+              java.util.stream.Collectors.mapping(parts -> parts[1],
+                  java.util.stream.Collectors.toList())));
+    }
+  }
+
+  @Test
   void aFullQueueOfAnIntegrationAnswers503WithRetryAfterAndItsBoundsFollowTheIntegration() {
     HttpResponse<String> stored = put(cluster.node(0), "bounded", """
         # alpharen.queue.maxMessages: 5

@@ -286,6 +286,10 @@ public final class EmbeddedBroker implements AutoCloseable {
       org.springframework.jms.connection.CachingConnectionFactory caching =
           new org.springframework.jms.connection.CachingConnectionFactory(inVm);
       caching.setSessionCacheSize(16);
+      // Sessions and producers are cached for sends; consumers are not: a cached consumer stays
+      // open on the broker after its route stops (on every update of an integration), and the
+      // messages already sent to its buffer would wait there, delivered to nobody.
+      caching.setCacheConsumers(false);
       connectionFactory = caching;
     }
     return connectionFactory;
