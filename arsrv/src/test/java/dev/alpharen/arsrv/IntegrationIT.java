@@ -309,7 +309,7 @@ class IntegrationIT {
                 - setBody:
                     constant: "%s"
                 - to:
-                    uri: "file:%s?fileName=${header.id}-%s-${exchangeId}.msg"
+                    uri: "file:%s?fileName=${header.id}.%s.${camelId}.${exchangeId}.msg"
         """;
     assertEquals(201, put(cluster.node(0), "relay", relay.formatted("v1", delivered, "v1"))
         .statusCode());
@@ -350,19 +350,25 @@ class IntegrationIT {
         .map(e -> e.getKey() + " by " + e.getValue()).toList();
     assertEquals(List.of(), twice, "messages delivered more than once");
     java.util.Set<String> versions = new java.util.TreeSet<>();
-    byId.values().forEach(versions::addAll);
-    System.out.printf("relay: %d messages, delivered by %s%n", byId.size(), versions);
+    java.util.Set<String> consumers = new java.util.TreeSet<>();
+    byId.values().forEach(deliveries -> deliveries.forEach(d -> {
+      versions.add(d.substring(0, d.indexOf('@')));
+      consumers.add(d.substring(d.indexOf('@') + 1));
+    }));
+    System.out.printf("relay: %d messages, delivered by %s on %s%n", byId.size(), versions,
+        consumers);
     assertTrue(versions.containsAll(List.of("v1", "v3")),
         "the consumers were swapped while messages flowed: " + versions);
+    assertEquals(3, consumers.size(), "competing consumers on every node: " + consumers);
   }
 
-  /** Deliveries of the relay by message id: the versions that wrote them. */
+  /** Deliveries of the relay by message id: {@code version@camelId} of each. */
   private static Map<String, List<String>> deliveries(Path dir) throws IOException {
     try (java.util.stream.Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".msg"))
-          .map(n -> n.split("-", 3))
+          .map(n -> n.split("\\."))
           .collect(java.util.stream.Collectors.groupingBy(parts -> parts[0],
-              java.util.stream.Collectors.mapping(parts -> parts[1],
+              java.util.stream.Collectors.mapping(parts -> parts[1] + "@" + parts[2],
                   java.util.stream.Collectors.toList())));
     }
   }
