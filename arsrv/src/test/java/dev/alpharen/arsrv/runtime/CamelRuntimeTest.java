@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Camel runtime on real Camel and two real Hazelcast members: validation errors name what and
@@ -358,6 +359,50 @@ class CamelRuntimeTest {
     int onB = b.camelContext().getEndpoint("seda:ticked",
         org.apache.camel.component.seda.SedaEndpoint.class).getCurrentQueueSize();
     assertTrue(onA == 0 || onB == 0, "both nodes consumed: " + onA + " and " + onB);
+  }
+
+  @Test
+  void pollersRunOnOneNodeUnlessTheIntegrationSaysEveryNode(@TempDir java.nio.file.Path dir)
+      throws Exception {
+    String poll = """
+        - route:
+            id: poll
+            from:
+              uri: "file:%s?delay=100"
+              steps:
+                - log: "${file:name}"
+        - route:
+            id: serve
+            from:
+              uri: direct:%s
+              steps:
+                - log: served
+        """;
+    CamelRuntime a = runtime(0);
+    CamelRuntime b = runtime(1);
+    for (CamelRuntime r : List.of(a, b)) {
+      r.add(spec("one-poller", poll.formatted(dir.resolve("one"), "one"), Map.of()));
+      r.add(spec("every-poller", poll.formatted(dir.resolve("every"), "every"),
+          Map.of("pollers", "active-active")));
+    }
+
+    await("a file: poller runs on one node only").atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertEquals(List.of(true, false), List.of(a, b).stream()
+            .map(r -> started(r, "one-poller.poll")).sorted(java.util.Comparator.reverseOrder())
+            .toList()));
+    assertTrue(started(a, "one-poller.serve") && started(b, "one-poller.serve"),
+        "the integration's other consumers run on every node");
+    assertTrue(started(a, "every-poller.poll") && started(b, "every-poller.poll"),
+        "pollers: active-active polls on every node");
+  }
+
+  private static boolean started(CamelRuntime runtime, String routeId) {
+    try {
+      return runtime.camelContext().getRouteController().getRouteStatus(routeId)
+          == org.apache.camel.ServiceStatus.Started;
+    } catch (Exception e) {
+      throw new AssertionError("no status of route " + routeId, e);
+    }
   }
 
   @Test
