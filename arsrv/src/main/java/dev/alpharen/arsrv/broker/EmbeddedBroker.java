@@ -3,6 +3,7 @@ package dev.alpharen.arsrv.broker;
 import dev.alpharen.arsrv.runtime.QueueBounds;
 import dev.alpharen.arsrv.config.NodeConfig.BrokerSection;
 import dev.alpharen.arsrv.config.NodeConfig.BrokerUser;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,11 +181,15 @@ public final class EmbeddedBroker implements AutoCloseable {
         .setCallTimeout(10_000));
 
     if (settings.ha()) {
+      // On start a primary asks the cluster whether a replica has taken over its id (it then
+      // fails back instead of starting a second broker with that id); the question costs 1 s
+      // alone and 5 s among peers. A broker with no journal yet has an id nobody can hold.
+      boolean firstStart = !Files.isDirectory(journal.resolve("journal"));
       config.setHAPolicyConfiguration(new ColocatedPolicyConfiguration().setRequestBackup(true)
           .setMaxBackups(2).setBackupRequestRetries(-1).setBackupRequestRetryInterval(2_000)
           .setBackupPortOffset(settings.backupPortOffset())
-          .setPrimaryConfig(new ReplicatedPolicyConfiguration().setCheckForActiveServer(true)
-              .setClusterName("alpharen"))
+          .setPrimaryConfig(new ReplicatedPolicyConfiguration()
+              .setCheckForActiveServer(!firstStart).setClusterName("alpharen"))
           .setBackupConfig(new ReplicaPolicyConfiguration().setClusterName("alpharen")
               .setAllowFailBack(true).setRestartBackup(true)));
     } else {
