@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.alpharen.arsrv.testing.BrokerClient;
 import dev.alpharen.arsrv.testing.HttpLoad;
 import dev.alpharen.arsrv.testing.NodeProcess;
 import dev.alpharen.arsrv.testing.TestCluster;
@@ -285,6 +286,54 @@ class IntegrationIT {
     }
     for (int i = 0; i <= 20; i++) {
       assertTrue(received.contains("order " + i), "order " + i + " reached node 3: " + received);
+    }
+  }
+
+  @Test
+  void amqpEndpointsReachTheNodesOwnBrokerWithNoConfiguration() throws Exception {
+    HttpResponse<String> stored = put(cluster.node(0), "amqp-relay", """
+        - route:
+            from:
+              uri: platform-http:/amqp-relay
+              steps:
+                - setBody:
+                    simple: "order ${header.id}"
+                - to:
+                    uri: amqp:queue:it.amqp.in?exchangePattern=InOnly
+                - setBody:
+                    constant: "queued"
+        - route:
+            from:
+              uri: amqp:queue:it.amqp.in
+              steps:
+                - setBody:
+                    simple: "${body} relayed"
+                - to: amqp:queue:it.amqp.out
+        """);
+    assertEquals(201, stored.statusCode(), stored.body());
+    awaitBody("/amqp-relay?id=0", "queued");
+    for (int i = 1; i <= 5; i++) {
+      assertEquals("queued", call(cluster.node(1), "/amqp-relay?id=" + i).body());
+    }
+    java.util.Set<String> received = new java.util.HashSet<>();
+    // An AMQP 1.0 client (Qpid JMS) on the acceptor reads what the routes relayed in-VM.
+    try (jakarta.jms.Connection connection = BrokerClient.connectAmqp(cluster.node(2))) {
+      jakarta.jms.Session session = connection.createSession(false,
+          jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+      jakarta.jms.MessageConsumer consumer =
+          session.createConsumer(session.createQueue("it.amqp.out"));
+      // Three "order 0" from awaitBody (one per node), then five through node 2.
+      for (int n = 0; n < 8; n++) {
+        jakarta.jms.Message m = consumer.receive(10_000);
+        if (m == null) {
+          break;
+        }
+        received.add(m.getBody(String.class));
+      }
+    }
+    for (int i = 0; i <= 5; i++) {
+      assertTrue(received.contains("order " + i + " relayed"), "order " + i + " made the round"
+          + " trip HTTP -> amqp:it.amqp.in -> route -> amqp:it.amqp.out: " + received);
     }
   }
 
