@@ -18,6 +18,9 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
 import java.nio.file.Path;
@@ -30,6 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /** The brokers of a cluster form one queue space; external clients need valid credentials. */
 class BrokerClusterIT {
+  /** How long a route's send waits for room in a full BLOCK queue in the BLOCK cluster. */
+  private static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(2);
 
   @Test
   void messagesSentOnOneNodeReachAConsumerOnAnother() throws Exception {
@@ -113,7 +118,7 @@ class BrokerClusterIT {
   @Test
   void fullQueueBlocksProducersWithTheBlockPolicyUntilConsumersCatchUp() throws Exception {
     try (TestCluster cluster = TestCluster.start(1, "broker.maxQueueMessages=50",
-        "broker.fullPolicy=BLOCK")) {
+        "broker.fullPolicy=BLOCK", "broker.blockTimeout=" + BLOCK_TIMEOUT.toMillis() + "ms")) {
       TestNode node = cluster.node(0);
       try (Connection connection = BrokerClient.connect(node)) {
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -138,8 +143,51 @@ class BrokerClusterIT {
           assertNotNull(consumer.receive(10_000));
         }
         blocked.get(30, TimeUnit.SECONDS);
+        consumer.close();
+
+        // An integration's route meets the same policy, for at most broker.blockTimeout.
+        deploy(node, "block-http", """
+            - route:
+                from:
+                  uri: platform-http:/block-http
+                  steps:
+                    - to:
+                        uri: jms:queue:it.blocking.http?exchangePattern=InOnly
+                    - setBody:
+                        constant: "accepted"
+            """);
+        BrokerDurabilityIT.send(node, "it.blocking.http", 0, 50);
+        long started = System.nanoTime();
+        HttpResponse<String> refused = node.get("/block-http");
+        Duration held = Duration.ofNanos(System.nanoTime() - started);
+        System.out.println("broker.fullPolicy BLOCK: a route's send to a full queue held its caller " + held
+            + " (broker.blockTimeout " + BLOCK_TIMEOUT + "), then 503");
+        assertEquals(503, refused.statusCode(), "held " + held + ": " + refused.body());
+        assertEquals("1", refused.headers().firstValue("Retry-After").orElse(""));
+        assertTrue(held.compareTo(BLOCK_TIMEOUT.minusMillis(100)) >= 0, "held " + held);
+        assertEquals(50, queue(node, "it.blocking.http").path("messages").asInt(),
+            "the route's send did not pass the bound");
+
+        CompletableFuture<HttpResponse<String>> waiting =
+            CompletableFuture.supplyAsync(() -> node.get("/block-http"));
+        await("the HTTP caller is held while the queue is full").during(Duration.ofMillis(500))
+            .atMost(Duration.ofSeconds(1)).until(() -> !waiting.isDone());
+        MessageConsumer drain = session.createConsumer(session.createQueue("it.blocking.http"));
+        assertNotNull(drain.receive(10_000));
+        assertEquals(200, waiting.get(10, TimeUnit.SECONDS).statusCode(),
+            "room made within broker.blockTimeout lets the held send through");
       }
     }
+  }
+
+  /** Deploys an integration through {@code node}'s API and waits until it runs there. */
+  static void deploy(TestNode node, String name, String yaml) {
+    HttpResponse<String> stored = node.send(HttpRequest.newBuilder(URI.create(node.httpUrl()
+        + "/api/v1/integrations/" + name)).PUT(HttpRequest.BodyPublishers.ofString(yaml)));
+    assertEquals(201, stored.statusCode(), stored.body());
+    await(name + " running on " + node.id()).atMost(Duration.ofSeconds(10)).until(() ->
+        node.getJson("/api/v1/integrations/" + name).path("nodes").path(node.id())
+            .path("state").asText().equals("running"));
   }
 
   @Test

@@ -36,6 +36,8 @@ import org.junit.jupiter.api.TestInstance;
 class IntegrationIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TWO_SECONDS = Duration.ofSeconds(2);
+  /** How long a route's send waits for room in a full BLOCK queue in this cluster. */
+  private static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(1);
 
   private Path work;
   private TestCluster cluster;
@@ -53,7 +55,8 @@ class IntegrationIT {
                 - setBody:
                     constant: "greetings"
         """);
-    cluster = TestCluster.start(3, "integrations.dir=" + dir.toAbsolutePath());
+    cluster = TestCluster.start(3, "integrations.dir=" + dir.toAbsolutePath(),
+        "broker.blockTimeout=" + BLOCK_TIMEOUT.toMillis() + "ms");
   }
 
   @AfterAll
@@ -377,6 +380,46 @@ class IntegrationIT {
     await("it.bounded back to the cluster's bound").atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertEquals(100_000,
             queueOn(entry, "it.bounded").path("maxMessages").asLong()));
+  }
+
+  @Test
+  void aFullBlockingQueueOfAnIntegrationHoldsItsCallerForTheBlockTimeoutThenAnswers503() {
+    HttpResponse<String> stored = put(cluster.node(0), "blocking", """
+        # alpharen.queue.maxMessages: 3
+        # alpharen.queue.fullPolicy: BLOCK
+        - route:
+            from:
+              uri: platform-http:/blocking
+              steps:
+                - to:
+                    uri: amqp:queue:it.blocking?exchangePattern=InOnly
+                - setBody:
+                    constant: "accepted"
+        """);
+    assertEquals(201, stored.statusCode(), stored.body());
+    TestNode entry = cluster.node(1);
+    await("/blocking on " + entry.id()).atMost(TWO_SECONDS).pollInterval(Duration.ofMillis(50))
+        .until(() -> call(entry, "/blocking?n=0").statusCode() == 200);
+    for (int i = 1; i < 3; i++) {
+      assertEquals(200, call(entry, "/blocking?n=" + i).statusCode(), "message " + i + " of 3");
+    }
+    JsonNode queue = queueOn(entry, "it.blocking");
+    assertEquals(3, queue.path("maxMessages").asLong(), "the amqp: queue's own bound: " + queue);
+    assertEquals("BLOCK", queue.path("fullPolicy").asText(), queue.toString());
+
+    long started = System.nanoTime();
+    HttpResponse<String> refused = call(entry, "/blocking?n=3");
+    Duration held = Duration.ofNanos(System.nanoTime() - started);
+    System.out.println("queue.fullPolicy BLOCK: a route's send to a full queue held its caller " + held
+        + " (broker.blockTimeout " + BLOCK_TIMEOUT + "), then 503");
+
+    assertEquals(503, refused.statusCode(), "held " + held + ": " + refused.body());
+    assertEquals("1", refused.headers().firstValue("Retry-After").orElse(""), "Retry-After");
+    assertTrue(held.compareTo(BLOCK_TIMEOUT.minusMillis(100)) >= 0,
+        "the send waited for room (broker.blockTimeout " + BLOCK_TIMEOUT + ") before the 503,"
+            + " held " + held);
+    assertEquals(3, queueOn(entry, "it.blocking").path("messages").asLong(),
+        "the queue did not grow past its bound");
   }
 
   private static JsonNode queueOn(TestNode node, String name) {

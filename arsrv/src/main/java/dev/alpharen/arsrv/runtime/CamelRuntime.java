@@ -212,7 +212,7 @@ public final class CamelRuntime implements AutoCloseable {
     extraBeans.forEach(ctx.getRegistry()::bind);
     jakarta.jms.ConnectionFactory broker = brokerFactory();
     if (broker != null) {
-      BrokerEndpoints.addTo(ctx, broker);
+      BrokerEndpoints.addTo(ctx, broker, queueBounds);
     }
     ctx.getRegistry().bind(RetryHandOff.BEAN, retryHandOff);
     ctx.setSourceLocationEnabled(true);
