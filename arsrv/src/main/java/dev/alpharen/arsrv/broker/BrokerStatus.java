@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Tags;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 
 /**
@@ -121,7 +122,9 @@ public final class BrokerStatus implements BrokerView {
       b.put("brokerId", String.valueOf(backup.getNodeID()));
       b.put("state", String.valueOf(backup.getState()));
       b.put("active", backup.isActive());
-      b.put("replicaSynced", backup.isReplicaSync());
+      // A replica being set up has no activation yet, and Artemis then throws instead of saying no.
+      b.put("replicaSynced", backup instanceof ActiveMQServerImpl impl
+          && impl.getActivation() != null && backup.isReplicaSync());
       backups.add(b);
     });
     status.put("backups", backups);
