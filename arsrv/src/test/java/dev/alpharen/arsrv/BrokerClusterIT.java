@@ -35,6 +35,10 @@ import org.junit.jupiter.api.Test;
 class BrokerClusterIT {
   /** How long a route's send waits for room in a full BLOCK queue in the BLOCK cluster. */
   private static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(2);
+  /** broker.maxQueueBytes of the FAIL cluster: 512 KiB. */
+  private static final int MAX_QUEUE_BYTES = 512 * 1024;
+  /** The body of each message sent to fill a queue's bytes (below the large-message size). */
+  private static final int BYTES_MESSAGE = 32 * 1024;
 
   @Test
   void messagesSentOnOneNodeReachAConsumerOnAnother() throws Exception {
@@ -83,9 +87,9 @@ class BrokerClusterIT {
   }
 
   @Test
-  void fullQueueRefusesProducersWithTheFailPolicyAndShowsItsBound() throws Exception {
+  void fullQueueRefusesProducersWithTheFailPolicyAtItsMessageAndByteBounds() throws Exception {
     try (TestCluster cluster = TestCluster.start(1, "broker.maxQueueMessages=100",
-        "broker.fullPolicy=FAIL")) {
+        "broker.maxQueueBytes=" + MAX_QUEUE_BYTES, "broker.fullPolicy=FAIL")) {
       TestNode node = cluster.node(0);
       try (Connection connection = BrokerClient.connect(node)) {
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -96,6 +100,7 @@ class BrokerClusterIT {
         JMSException full = assertThrows(JMSException.class,
             () -> producer.send(session.createTextMessage("one too many")));
         assertTrue(String.valueOf(full.getMessage()).contains("full"), full.toString());
+        awaitRate(node, "it.bounded", "ratePerSecondIn", "rate_in");
 
         JsonNode queue = queue(node, "it.bounded");
         assertEquals(100, queue.path("messages").asInt());
@@ -106,13 +111,79 @@ class BrokerClusterIT {
                 l.startsWith("alpharen_queue_messages{") && l.contains("queue=\"it.bounded\"")
                     && l.endsWith(" 100.0")));
 
+        long age = queue.path("oldestMessageAgeMs").asLong();
+        assertTrue(age > 0, "the oldest message's age: " + queue);
+        await("the oldest message ages").atMost(Duration.ofSeconds(5))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> queue(node, "it.bounded").path("oldestMessageAgeMs").asLong() > age);
+        await("oldest message age on /metrics").atMost(Duration.ofSeconds(10)).until(() ->
+            metric(node, "alpharen_queue_oldest_message_age_seconds", "it.bounded") > 0);
+
         MessageConsumer consumer = session.createConsumer(session.createQueue("it.bounded"));
         for (int i = 0; i < 10; i++) {
           assertNotNull(consumer.receive(10_000));
         }
+        awaitRate(node, "it.bounded", "ratePerSecondOut", "rate_out");
         producer.send(session.createTextMessage("room again"));
+
+        // The byte bound: 32 KiB messages fill the 512 KiB of a queue well before its 100.
+        MessageProducer bytes = session.createProducer(session.createQueue("it.bytes"));
+        int sent = 0;
+        JMSException byteFull = null;
+        while (byteFull == null && sent < 100) {
+          jakarta.jms.BytesMessage m = session.createBytesMessage();
+          m.writeBytes(new byte[BYTES_MESSAGE]);
+          try {
+            bytes.send(m);
+            sent++;
+          } catch (JMSException e) {
+            byteFull = e;
+          }
+        }
+        assertNotNull(byteFull, "a queue past broker.maxQueueBytes refuses; sent " + sent);
+        assertTrue(String.valueOf(byteFull.getMessage()).contains("full"), byteFull.toString());
+        assertTrue(sent >= MAX_QUEUE_BYTES / BYTES_MESSAGE / 2
+            && (sent - 1) * BYTES_MESSAGE < MAX_QUEUE_BYTES, "refused at its byte bound, after "
+            + sent + " messages of " + BYTES_MESSAGE + " bytes");
+        JsonNode bounded = queue(node, "it.bytes");
+        assertEquals(MAX_QUEUE_BYTES, bounded.path("maxBytes").asLong(), bounded.toString());
+        assertEquals(sent, bounded.path("messages").asInt(), bounded.toString());
+        System.out.println("broker.maxQueueBytes " + MAX_QUEUE_BYTES + ": refused message "
+            + (sent + 1) + " of " + BYTES_MESSAGE + " bytes; queue " + bounded);
       }
     }
+  }
+
+  /**
+   * Waits until a queue's rate ({@code /api/v1/queues}) and its gauge ({@code /metrics}) have
+   * each been seen above 0: rates cover the last 2 s sample, so right after traffic they are.
+   */
+  private static void awaitRate(TestNode node, String queue, String field, String gauge) {
+    java.util.concurrent.atomic.AtomicBoolean api = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean metrics =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try {
+      await(field + " of " + queue + " above 0").atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(100)).until(() -> {
+            double fromApi = queue(node, queue).path(field).asDouble();
+            double fromMetrics = metric(node, "alpharen_queue_" + gauge, queue);
+            seen.add(fromApi + "/" + fromMetrics);
+            api.compareAndSet(false, fromApi > 0);
+            metrics.compareAndSet(false, fromMetrics > 0);
+            return api.get() && metrics.get();
+          });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(field + " of " + queue + " (api/metrics) seen: " + seen, e);
+    }
+  }
+
+  /** The value of a per-queue gauge on the node's {@code /metrics}, or -1 if it has none. */
+  private static double metric(TestNode node, String name, String queue) {
+    return node.get("/metrics").body().lines()
+        .filter(l -> l.startsWith(name + "{") && l.contains("queue=\"" + queue + "\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst().orElse(-1);
   }
 
   @Test

@@ -422,6 +422,45 @@ class IntegrationIT {
         "the queue did not grow past its bound");
   }
 
+  @Test
+  void aQueueOfAnIntegrationRefusesAtItsOwnByteBound() {
+    HttpResponse<String> stored = put(cluster.node(0), "byte-bounded", """
+        # alpharen.queue.maxBytes: 256KB
+        - route:
+            from:
+              uri: platform-http:/byte-bounded
+              steps:
+                - to:
+                    uri: jms:queue:it.bytes?exchangePattern=InOnly
+                - setBody:
+                    constant: "accepted"
+        """);
+    assertEquals(201, stored.statusCode(), stored.body());
+    TestNode entry = cluster.node(2);
+    String body = "x".repeat(16 * 1024);
+    await("/byte-bounded on " + entry.id()).atMost(TWO_SECONDS)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> postBody(entry, "/byte-bounded", body).statusCode() == 200);
+    int accepted = 1;
+    HttpResponse<String> last = null;
+    while (accepted < 40) {
+      last = postBody(entry, "/byte-bounded", body);
+      if (last.statusCode() != 200) {
+        break;
+      }
+      accepted++;
+    }
+    assertEquals(503, last.statusCode(), "after " + accepted + " bodies of 16 KiB: "
+        + last.body());
+    assertEquals("1", last.headers().firstValue("Retry-After").orElse(""), "Retry-After");
+    JsonNode queue = queueOn(entry, "it.bytes");
+    assertEquals(256 * 1024, queue.path("maxBytes").asLong(), queue.toString());
+    assertEquals(accepted, queue.path("messages").asLong(), queue.toString());
+    assertTrue(accepted >= 2 && (accepted - 1) * body.length() < 256 * 1024,
+        "refused at its 256 KiB, after " + accepted + " bodies of 16 KiB");
+    System.out.println("queue.maxBytes 256KB: refused body " + (accepted + 1) + " of 16 KiB");
+  }
+
   private static JsonNode queueOn(TestNode node, String name) {
     JsonNode queues = json(node.get("/api/v1/queues").body()).path("queues");
     for (JsonNode q : queues) {
@@ -465,6 +504,11 @@ class IntegrationIT {
   private static HttpResponse<String> put(TestNode node, String name, String yaml) {
     return node.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/v1/integrations/"
         + name)).PUT(HttpRequest.BodyPublishers.ofString(yaml)));
+  }
+
+  private static HttpResponse<String> postBody(TestNode node, String path, String body) {
+    return node.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + path))
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   private static HttpResponse<String> post(TestNode node, String path) {

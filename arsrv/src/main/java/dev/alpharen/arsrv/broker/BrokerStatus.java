@@ -74,10 +74,15 @@ public final class BrokerStatus implements BrokerView {
 
   private void sampleCounters() {
     long now = System.nanoTime();
+    long before = lastRound;
     for (Queue queue : userQueues()) {
       String name = queue.getName().toString();
       Sample current = new Sample(queue.getMessagesAdded(), queue.getMessagesAcknowledged(), now);
       Sample previous = last.put(name, current);
+      if (previous == null && before != 0) {
+        // created since the last round, with nothing in or out then: a first burst counts too
+        previous = new Sample(0, 0, before);
+      }
       if (previous != null && now > previous.nanos()) {
         double seconds = (now - previous.nanos()) / 1e9;
         rates.put(name, new double[] {
@@ -85,7 +90,10 @@ public final class BrokerStatus implements BrokerView {
             Math.max(0, current.acknowledged() - previous.acknowledged()) / seconds});
       }
     }
+    lastRound = now;
   }
+
+  private volatile long lastRound; // System.nanoTime() of the previous sample; 0 before the first
 
   /** The user queues of this node's broker (not Artemis's internal store-and-forward ones). */
   public List<Queue> userQueues() {
