@@ -73,6 +73,40 @@ class BrokerClusterIT {
           () -> BrokerClient.connect(node, TestNode.BROKER_USER, "wrong-password").close());
       assertThrows(JMSSecurityException.class,
           () -> BrokerClient.connect(node, "nobody", "nobody-password").close());
+      assertThrows(JMSSecurityException.class,
+          () -> BrokerClient.connectAnonymously(node).close(), "CORE without credentials");
+      assertThrows(JMSSecurityException.class,
+          () -> BrokerClient.connectAmqp(node, null, null).close(), "AMQP without credentials");
+      assertThrows(JMSSecurityException.class, () -> BrokerClient.connectAmqp(node,
+          TestNode.BROKER_USER, "wrong-password").close(), "AMQP with a wrong password");
+      assertThrows(javax.jms.JMSSecurityException.class, () -> BrokerClient.connectOpenWire(node,
+          TestNode.BROKER_USER, "wrong-password").close(), "OpenWire with a wrong password");
+      assertThrows(javax.jms.JMSSecurityException.class,
+          () -> BrokerClient.connectOpenWire(node, null, null).close(),
+          "OpenWire without credentials");
+
+      // Standard clients of the other two protocols, with credentials, send and receive.
+      try (Connection amqp = BrokerClient.connectAmqp(node)) {
+        Session s = amqp.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        s.createProducer(s.createQueue("it.amqp.client")).send(s.createTextMessage("over AMQP"));
+        TextMessage m = (TextMessage) s.createConsumer(s.createQueue("it.amqp.client"))
+            .receive(10_000);
+        assertNotNull(m, "Qpid JMS received what it sent");
+        assertEquals("over AMQP", m.getText());
+      }
+      javax.jms.Connection openWire = BrokerClient.connectOpenWire(node, TestNode.BROKER_USER,
+          TestNode.BROKER_PASSWORD);
+      try {
+        javax.jms.Session s = openWire.createSession(false, javax.jms.Session.AUTO_ACKNOWLEDGE);
+        s.createProducer(s.createQueue("it.openwire.client"))
+            .send(s.createTextMessage("over OpenWire"));
+        javax.jms.TextMessage m = (javax.jms.TextMessage) s.createConsumer(
+            s.createQueue("it.openwire.client")).receive(10_000);
+        assertNotNull(m, "the ActiveMQ 5 client received what it sent");
+        assertEquals("over OpenWire", m.getText());
+      } finally {
+        openWire.close();
+      }
       try (Connection sendOnly = BrokerClient.connect(node, "it-sender", "it-sender-password")) {
         Session s = sendOnly.createSession(false, Session.AUTO_ACKNOWLEDGE);
         s.createProducer(s.createQueue("it.audit")).send(s.createTextMessage("allowed"));
