@@ -304,11 +304,7 @@ class BrokerClusterIT {
         "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", "changeit",
         "-keypass", "changeit").inheritIO().start();
     assertEquals(0, keytool.waitFor());
-    int tlsPort;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getLoopbackAddress())) {
-      tlsPort = free.getLocalPort();
-    }
+    int tlsPort = TestCluster.freePort();
     try (TestCluster cluster = TestCluster.start(1, "broker.tlsPort=" + tlsPort,
         "broker.keyStore=" + keyStore, "broker.keyStorePassword=changeit")) {
       ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:"
