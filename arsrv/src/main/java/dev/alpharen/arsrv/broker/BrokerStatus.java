@@ -113,6 +113,19 @@ public final class BrokerStatus implements BrokerView {
     return userQueues().stream().mapToLong(Queue::getMessageCount).sum();
   }
 
+  /**
+   * Messages in this broker's store-and-forward queues: taken from producers here, waiting for a
+   * cluster bridge to move them to a queue on a peer. They are in this node's journal until then.
+   */
+  long inTransit() {
+    if (!broker.server().isActive()) {
+      return 0;
+    }
+    return broker.localQueues()
+        .filter(q -> q.getName().toString().startsWith(EmbeddedBroker.INTERNAL_PREFIX + "sf."))
+        .mapToLong(Queue::getMessageCount).sum();
+  }
+
   @Override
   public Map<String, Object> status() {
     ActiveMQServer server = broker.server();
@@ -137,6 +150,7 @@ public final class BrokerStatus implements BrokerView {
     });
     status.put("backups", backups);
     status.put("messages", depth());
+    status.put("inTransit", inTransit());
     return status;
   }
 
