@@ -48,6 +48,8 @@ class BrokerDurabilityIT {
         assertTrue(!Files.readString(node.log()).contains("to become 'active'"),
             "no replica took over during the planned restart: " + node.id());
       }
+      BrokerClusterIT.awaitBrokerCluster(cluster);
+      awaitOneReplicaPerPrimary(cluster);
 
       BrokerFailoverIT.Sink sink = new BrokerFailoverIT.Sink();
       try (Connection consumer = sink.consume(BrokerClient.connect(cluster.node(0)), queue)) {
@@ -89,6 +91,41 @@ class BrokerDurabilityIT {
             + " redeliveries removed");
       }
     }
+  }
+
+  /**
+   * Waits until every running broker has exactly one live replica on the other nodes: after a
+   * full restart Artemis's colocated HA could leave two replicas of one primary, and the cluster
+   * then saw one broker id twice and its bridges stalled ({@code EmbeddedBroker.pruneReplicas}).
+   */
+  static void awaitOneReplicaPerPrimary(TestCluster cluster) {
+    java.util.Map<String, java.util.List<String>> last = new java.util.HashMap<>();
+    try {
+      await("one live replica per primary").atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(500)).until(() -> {
+            java.util.Map<String, java.util.List<String>> replicas = new java.util.HashMap<>();
+            java.util.List<String> primaries = new java.util.ArrayList<>();
+            for (TestNode node : cluster.running()) {
+              JsonNode broker = node.getJson("/api/v1/broker");
+              primaries.add(broker.path("brokerId").asText());
+              for (JsonNode backup : broker.path("backups")) {
+                if (!backup.path("state").asText().equals("STOPPED")) {
+                  replicas.computeIfAbsent(backup.path("brokerId").asText(),
+                      k -> new java.util.ArrayList<>()).add(node.id() + "/"
+                      + backup.path("name").asText() + "/" + backup.path("state").asText());
+                }
+              }
+            }
+            last.clear();
+            last.putAll(replicas);
+            return primaries.stream().allMatch(p -> replicas.getOrDefault(p,
+                java.util.List.of()).size() == 1) && replicas.keySet().containsAll(primaries)
+                && primaries.containsAll(replicas.keySet());
+          });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("not one live replica per primary: " + last, e);
+    }
+    System.out.println("replicas after the restart, one per primary: " + last);
   }
 
   /** Sends {@code count} persistent messages numbered from {@code first}, in transactions. */

@@ -2,7 +2,9 @@ package dev.alpharen.arsrv;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.alpharen.arsrv.testing.BrokerClient;
 import dev.alpharen.arsrv.testing.TestCluster;
 import dev.alpharen.arsrv.testing.TestNode;
@@ -42,6 +44,8 @@ class BrokerFailoverIT {
           consumers.add(sink.consume(BrokerClient.connect(n)));
         }
         int next = 0;
+        long heldByA = -1;
+        String aBrokerId = "";
         Connection producerConnection = BrokerClient.connect(a);
         boolean killed = false;
         TestNode target = a;
@@ -59,11 +63,19 @@ class BrokerFailoverIT {
               }
               session.commit();
               next += BATCH;
-              if (!killed && next == TOTAL / 2) {
+              JsonNode before = !killed && next >= TOTAL / 2 ? a.getJson("/api/v1/broker") : null;
+              // Killed in the middle, at a moment A's journal holds messages not yet forwarded.
+              if (before != null && before.path("messages").asLong()
+                  + before.path("inTransit").asLong() > 0) {
                 killed = true;
+                int processed = sink.distinct();
                 a.kill();
+                heldByA = before.path("messages").asLong() + before.path("inTransit").asLong();
+                aBrokerId = before.path("brokerId").asText();
                 System.out.println("killed " + a.id() + " after " + next + " committed messages,"
-                    + " " + sink.distinct() + " already processed");
+                    + " " + processed + " already processed; " + a.id() + " held " + heldByA
+                    + " (" + before.path("messages").asLong() + " queued, "
+                    + before.path("inTransit").asLong() + " in transit to peers)");
               }
             }
           } catch (JMSException e) {
@@ -80,10 +92,17 @@ class BrokerFailoverIT {
           }
         }
         producerConnection.close();
+        // The HA path: A's journal still held acknowledged messages when it died, and only its
+        // replica, active on a survivor, could deliver those.
+        assertTrue(killed && heldByA > 0, "node A was killed holding " + heldByA + " message(s)"
+            + " of its own; with none the test would prove nothing");
+        String replicaNode = awaitActiveReplica(cluster, aBrokerId);
+        System.out.println("the replica of " + a.id() + " (" + aBrokerId + ") is active on "
+            + replicaNode);
         await("all " + TOTAL + " messages processed").atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofMillis(500)).until(() -> sink.distinct() == TOTAL);
         System.out.println("processed " + sink.distinct() + " distinct messages; "
-            + sink.redeliveries() + " redeliveries removed by the idempotent sink");
+            + sink.redeliveries() + " redeliveries (duplicates) removed by the idempotent sink");
         assertEquals(Set.copyOf(IntStream.range(0, TOTAL).boxed().toList()), sink.seen.keySet());
       } finally {
         for (Connection c : consumers) {
@@ -91,6 +110,26 @@ class BrokerFailoverIT {
         }
       }
     }
+  }
+
+  /** Waits until a survivor runs an active replica of {@code brokerId}; returns that node. */
+  static String awaitActiveReplica(TestCluster cluster, String brokerId) {
+    java.util.concurrent.atomic.AtomicReference<String> host =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    await("a replica of " + brokerId + " active on a survivor").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200)).until(() -> {
+          for (TestNode n : cluster.running()) {
+            for (JsonNode backup : n.getJson("/api/v1/broker").path("backups")) {
+              if (backup.path("brokerId").asText().equals(brokerId)
+                  && backup.path("active").asBoolean()) {
+                host.set(n.id());
+                return true;
+              }
+            }
+          }
+          return false;
+        });
+    return host.get();
   }
 
   /** The test's idempotent consumer: records each sequence number once, counts repeats. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.alpharen.arsrv.testing.BrokerClient;
 import dev.alpharen.arsrv.testing.HttpLoad;
 import dev.alpharen.arsrv.testing.NodeProcess;
 import dev.alpharen.arsrv.testing.TestCluster;
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.TestInstance;
 class IntegrationIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TWO_SECONDS = Duration.ofSeconds(2);
+  /** How long a route's send waits for room in a full BLOCK queue in this cluster. */
+  private static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(1);
 
   private Path work;
   private TestCluster cluster;
@@ -52,7 +55,8 @@ class IntegrationIT {
                 - setBody:
                     constant: "greetings"
         """);
-    cluster = TestCluster.start(3, "integrations.dir=" + dir.toAbsolutePath());
+    cluster = TestCluster.start(3, "integrations.dir=" + dir.toAbsolutePath(),
+        "broker.blockTimeout=" + BLOCK_TIMEOUT.toMillis() + "ms");
   }
 
   @AfterAll
@@ -374,6 +378,54 @@ class IntegrationIT {
   }
 
   @Test
+  void amqpEndpointsReachTheNodesOwnBrokerWithNoConfiguration() throws Exception {
+    HttpResponse<String> stored = put(cluster.node(0), "amqp-relay", """
+        - route:
+            from:
+              uri: platform-http:/amqp-relay
+              steps:
+                - setBody:
+                    simple: "order ${header.id}"
+                - to:
+                    uri: amqp:queue:it.amqp.in?exchangePattern=InOnly
+                - setBody:
+                    constant: "queued"
+        - route:
+            from:
+              uri: amqp:queue:it.amqp.in
+              steps:
+                - setBody:
+                    simple: "${body} relayed"
+                - to: amqp:queue:it.amqp.out
+        """);
+    assertEquals(201, stored.statusCode(), stored.body());
+    awaitBody("/amqp-relay?id=0", "queued");
+    for (int i = 1; i <= 5; i++) {
+      assertEquals("queued", call(cluster.node(1), "/amqp-relay?id=" + i).body());
+    }
+    java.util.Set<String> received = new java.util.HashSet<>();
+    // An AMQP 1.0 client (Qpid JMS) on the acceptor reads what the routes relayed in-VM.
+    try (jakarta.jms.Connection connection = BrokerClient.connectAmqp(cluster.node(2))) {
+      jakarta.jms.Session session = connection.createSession(false,
+          jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+      jakarta.jms.MessageConsumer consumer =
+          session.createConsumer(session.createQueue("it.amqp.out"));
+      // Three "order 0" from awaitBody (one per node), then five through node 2.
+      for (int n = 0; n < 8; n++) {
+        jakarta.jms.Message m = consumer.receive(10_000);
+        if (m == null) {
+          break;
+        }
+        received.add(m.getBody(String.class));
+      }
+    }
+    for (int i = 0; i <= 5; i++) {
+      assertTrue(received.contains("order " + i + " relayed"), "order " + i + " made the round"
+          + " trip HTTP -> amqp:it.amqp.in -> route -> amqp:it.amqp.out: " + received);
+    }
+  }
+
+  @Test
   void aFullQueueOfAnIntegrationAnswers503WithRetryAfterAndItsBoundsFollowTheIntegration() {
     HttpResponse<String> stored = put(cluster.node(0), "bounded", """
         # alpharen.queue.maxMessages: 5
@@ -413,6 +465,85 @@ class IntegrationIT {
     await("it.bounded back to the cluster's bound").atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertEquals(100_000,
             queueOn(entry, "it.bounded").path("maxMessages").asLong()));
+  }
+
+  @Test
+  void aFullBlockingQueueOfAnIntegrationHoldsItsCallerForTheBlockTimeoutThenAnswers503() {
+    HttpResponse<String> stored = put(cluster.node(0), "blocking", """
+        # alpharen.queue.maxMessages: 3
+        # alpharen.queue.fullPolicy: BLOCK
+        - route:
+            from:
+              uri: platform-http:/blocking
+              steps:
+                - to:
+                    uri: amqp:queue:it.blocking?exchangePattern=InOnly
+                - setBody:
+                    constant: "accepted"
+        """);
+    assertEquals(201, stored.statusCode(), stored.body());
+    TestNode entry = cluster.node(1);
+    await("/blocking on " + entry.id()).atMost(TWO_SECONDS).pollInterval(Duration.ofMillis(50))
+        .until(() -> call(entry, "/blocking?n=0").statusCode() == 200);
+    for (int i = 1; i < 3; i++) {
+      assertEquals(200, call(entry, "/blocking?n=" + i).statusCode(), "message " + i + " of 3");
+    }
+    JsonNode queue = queueOn(entry, "it.blocking");
+    assertEquals(3, queue.path("maxMessages").asLong(), "the amqp: queue's own bound: " + queue);
+    assertEquals("BLOCK", queue.path("fullPolicy").asText(), queue.toString());
+
+    long started = System.nanoTime();
+    HttpResponse<String> refused = call(entry, "/blocking?n=3");
+    Duration held = Duration.ofNanos(System.nanoTime() - started);
+    System.out.println("queue.fullPolicy BLOCK: a route's send to a full queue held its caller " + held
+        + " (broker.blockTimeout " + BLOCK_TIMEOUT + "), then 503");
+
+    assertEquals(503, refused.statusCode(), "held " + held + ": " + refused.body());
+    assertEquals("1", refused.headers().firstValue("Retry-After").orElse(""), "Retry-After");
+    assertTrue(held.compareTo(BLOCK_TIMEOUT.minusMillis(100)) >= 0,
+        "the send waited for room (broker.blockTimeout " + BLOCK_TIMEOUT + ") before the 503,"
+            + " held " + held);
+    assertEquals(3, queueOn(entry, "it.blocking").path("messages").asLong(),
+        "the queue did not grow past its bound");
+  }
+
+  @Test
+  void aQueueOfAnIntegrationRefusesAtItsOwnByteBound() {
+    HttpResponse<String> stored = put(cluster.node(0), "byte-bounded", """
+        # alpharen.queue.maxBytes: 256KB
+        - route:
+            from:
+              uri: platform-http:/byte-bounded
+              steps:
+                - to:
+                    uri: jms:queue:it.bytes?exchangePattern=InOnly
+                - setBody:
+                    constant: "accepted"
+        """);
+    assertEquals(201, stored.statusCode(), stored.body());
+    TestNode entry = cluster.node(2);
+    String body = "x".repeat(16 * 1024);
+    await("/byte-bounded on " + entry.id()).atMost(TWO_SECONDS)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> postBody(entry, "/byte-bounded", body).statusCode() == 200);
+    int accepted = 1;
+    HttpResponse<String> last = null;
+    while (accepted < 40) {
+      last = postBody(entry, "/byte-bounded", body);
+      if (last.statusCode() != 200) {
+        break;
+      }
+      accepted++;
+    }
+    assertEquals(503, last.statusCode(), "after " + accepted + " bodies of 16 KiB: "
+        + last.body());
+    assertEquals("1", last.headers().firstValue("Retry-After").orElse(""), "Retry-After");
+    JsonNode queue = queueOn(entry, "it.bytes");
+    assertEquals(256 * 1024, queue.path("maxBytes").asLong(), queue.toString());
+    assertEquals(accepted, queue.path("messages").asLong(), queue.toString());
+    assertTrue(accepted >= 2 && (accepted - 1) * body.length() < 256 * 1024,
+        "refused at its 256 KiB, after " + accepted + " bodies of 16 KiB");
+    System.out.println("queue.maxBytes 256KB: refused body " + (accepted + 1) + " of 16 KiB");
   }
 
   private static JsonNode queueOn(TestNode node, String name) {
@@ -458,6 +589,11 @@ class IntegrationIT {
   private static HttpResponse<String> put(TestNode node, String name, String yaml) {
     return node.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/api/v1/integrations/"
         + name)).PUT(HttpRequest.BodyPublishers.ofString(yaml)));
+  }
+
+  private static HttpResponse<String> postBody(TestNode node, String path, String body) {
+    return node.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + path))
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   private static HttpResponse<String> post(TestNode node, String path) {

@@ -2,25 +2,38 @@ package dev.alpharen.arsrv.broker;
 
 import dev.alpharen.arsrv.runtime.QueueBounds;
 import dev.alpharen.arsrv.runtime.QueuePolicy;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.paging.PagingStore;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.utils.runnables.AtomicRunnable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Integrations' own queue bounds as address settings of one broker. Thread-safe. */
+/**
+ * Integrations' own queue bounds as address settings of one broker, and the wait of a route's send
+ * for room in a full {@code BLOCK} queue. Thread-safe.
+ */
 final class BrokerQueueBounds implements QueueBounds {
   private static final Logger log = LoggerFactory.getLogger(BrokerQueueBounds.class);
 
   private final ActiveMQServer server;
   private final String nodeId;
+  private final Duration blockTimeout;
 
-  BrokerQueueBounds(ActiveMQServer server, String nodeId) {
+  /** @param blockTimeout the longest a route's send waits for room ({@code broker.blockTimeout}) */
+  BrokerQueueBounds(ActiveMQServer server, String nodeId, Duration blockTimeout) {
     this.server = server;
     this.nodeId = nodeId;
+    this.blockTimeout = blockTimeout;
   }
 
   /**
@@ -64,6 +77,50 @@ final class BrokerQueueBounds implements QueueBounds {
     if (boundQueues.values().stream().noneMatch(qs -> qs.contains(queue))) {
       server.getAddressSettingsRepository().removeMatch(queue);
       log.info("broker {}: queue {} back to the cluster's bounds", nodeId, queue);
+    }
+  }
+
+  /**
+   * Waits, through the address's own paging store, until a full {@code BLOCK} queue has room: the
+   * store runs the waiter when consumers have freed space, as it does for the credits of external
+   * producers. The node's routes send without producer flow control (so that a {@code FAIL} queue
+   * refuses them at once), so this wait is what holds them under {@code BLOCK}; sends released
+   * together can pass the bound by the number of them, never more.
+   */
+  @Override
+  public boolean awaitRoom(String queue) throws InterruptedException {
+    PagingStore store = blockingStore(queue);
+    if (store == null || !store.isFull()) {
+      return true;
+    }
+    CountDownLatch room = new CountDownLatch(1);
+    AtomicReference<AtomicRunnable> waiter = new AtomicReference<>();
+    store.checkMemory(room::countDown, waiter::set);
+    if (room.await(blockTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      return true;
+    }
+    AtomicRunnable left = waiter.get();
+    if (left != null) {
+      left.cancel(); // off the store's list, so waits that timed out do not pile up there
+    }
+    log.debug("broker {}: queue {} still full after {}; refusing a route's send", nodeId, queue,
+        blockTimeout);
+    return false;
+  }
+
+  /** The paging store of {@code queue}'s address if the address exists and blocks when full. */
+  private PagingStore blockingStore(String queue) {
+    SimpleString address = SimpleString.of(queue);
+    try {
+      if (!server.isActive() || server.getPostOffice().getAddressInfo(address) == null) {
+        return null; // a new queue is empty; a stopping broker refuses the send itself
+      }
+      PagingStore store = server.getPagingManager().getPageStore(address);
+      return store != null && store.getAddressFullMessagePolicy() == AddressFullMessagePolicy.BLOCK
+          ? store : null;
+    } catch (Exception e) {
+      log.debug("broker {}: no paging store for {}: {}", nodeId, queue, e.toString());
+      return null;
     }
   }
 

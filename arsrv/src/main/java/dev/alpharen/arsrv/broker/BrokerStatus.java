@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Tags;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 
 /**
@@ -73,10 +74,15 @@ public final class BrokerStatus implements BrokerView {
 
   private void sampleCounters() {
     long now = System.nanoTime();
+    long before = lastRound;
     for (Queue queue : userQueues()) {
       String name = queue.getName().toString();
       Sample current = new Sample(queue.getMessagesAdded(), queue.getMessagesAcknowledged(), now);
       Sample previous = last.put(name, current);
+      if (previous == null && before != 0) {
+        // created since the last round, with nothing in or out then: a first burst counts too
+        previous = new Sample(0, 0, before);
+      }
       if (previous != null && now > previous.nanos()) {
         double seconds = (now - previous.nanos()) / 1e9;
         rates.put(name, new double[] {
@@ -84,7 +90,10 @@ public final class BrokerStatus implements BrokerView {
             Math.max(0, current.acknowledged() - previous.acknowledged()) / seconds});
       }
     }
+    lastRound = now;
   }
+
+  private volatile long lastRound; // System.nanoTime() of the previous sample; 0 before the first
 
   /** The user queues of this node's broker (not Artemis's internal store-and-forward ones). */
   public List<Queue> userQueues() {
@@ -104,6 +113,19 @@ public final class BrokerStatus implements BrokerView {
     return userQueues().stream().mapToLong(Queue::getMessageCount).sum();
   }
 
+  /**
+   * Messages in this broker's store-and-forward queues: taken from producers here, waiting for a
+   * cluster bridge to move them to a queue on a peer. They are in this node's journal until then.
+   */
+  long inTransit() {
+    if (!broker.server().isActive()) {
+      return 0;
+    }
+    return broker.localQueues()
+        .filter(q -> q.getName().toString().startsWith(EmbeddedBroker.INTERNAL_PREFIX + "sf."))
+        .mapToLong(Queue::getMessageCount).sum();
+  }
+
   @Override
   public Map<String, Object> status() {
     ActiveMQServer server = broker.server();
@@ -121,11 +143,14 @@ public final class BrokerStatus implements BrokerView {
       b.put("brokerId", String.valueOf(backup.getNodeID()));
       b.put("state", String.valueOf(backup.getState()));
       b.put("active", backup.isActive());
-      b.put("replicaSynced", backup.isReplicaSync());
+      // A replica being set up has no activation yet, and Artemis then throws instead of saying no.
+      b.put("replicaSynced", backup instanceof ActiveMQServerImpl impl
+          && impl.getActivation() != null && backup.isReplicaSync());
       backups.add(b);
     });
     status.put("backups", backups);
     status.put("messages", depth());
+    status.put("inTransit", inTransit());
     return status;
   }
 

@@ -81,12 +81,13 @@ public final class EmbeddedBroker implements AutoCloseable {
   private final String clusterPassword;
   private volatile boolean stopped;
 
-  private EmbeddedBroker(ActiveMQServer server, String nodeId, int port, String clusterPassword) {
+  private EmbeddedBroker(ActiveMQServer server, String nodeId, int port, String clusterPassword,
+      Duration blockTimeout) {
     this.server = server;
     this.nodeId = nodeId;
     this.port = port;
     this.clusterPassword = clusterPassword;
-    this.queueBounds = new BrokerQueueBounds(server, nodeId);
+    this.queueBounds = new BrokerQueueBounds(server, nodeId, blockTimeout);
   }
 
   /**
@@ -119,7 +120,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         (System.nanoTime() - started) / 1_000_000, settings.host(), port,
         settings.tlsPort() == 0 ? "" : ", TLS on " + settings.tlsPort(),
         dataDir.resolve("broker"));
-    EmbeddedBroker broker = new EmbeddedBroker(server, nodeId, port, clusterPassword);
+    EmbeddedBroker broker = new EmbeddedBroker(server, nodeId, port, clusterPassword,
+        settings.blockTimeout());
     if (settings.ha()) {
       server.getScheduledPool().scheduleWithFixedDelay(broker::pruneReplicas, 2, 2,
           TimeUnit.SECONDS);
@@ -276,17 +278,20 @@ public final class EmbeddedBroker implements AutoCloseable {
 
   /**
    * A JMS connection factory for the node's own routes: in-VM (no network), authenticated as the
-   * cluster user, connections cached, no producer flow control (a full queue refuses at once).
-   * Camel's {@code jms:} component picks it up by type, so {@code jms:queue:orders} in an
-   * integration needs no configuration.
+   * cluster user, connections cached, no producer flow control (a full {@code FAIL} queue refuses
+   * at once; at a full {@code BLOCK} queue the route waits in {@link QueueBounds#awaitRoom}, for a
+   * bounded time). The node's {@code jms:} and {@code amqp:} components use it, so
+   * {@code jms:queue:orders} in an integration needs no configuration.
    */
   public synchronized jakarta.jms.ConnectionFactory connectionFactory() {
     if (connectionFactory == null) {
       org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory inVm =
           new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(IN_VM_URL,
               CLUSTER_USER, clusterPassword);
-      // No producer flow control for routes: a full queue refuses their send at once (an HTTP
-      // caller gets 503) instead of holding the route, and its caller, until there is room.
+      // No producer flow control for routes: a full FAIL queue refuses their send at once (an
+      // HTTP caller gets 503); Artemis's credits would hold a route at a BLOCK queue for as long
+      // as it stays full, so the routes wait for room themselves (awaitRoom), at most
+      // broker.blockTimeout.
       inVm.setProducerWindowSize(-1);
       org.springframework.jms.connection.CachingConnectionFactory caching =
           new org.springframework.jms.connection.CachingConnectionFactory(inVm);

@@ -154,7 +154,8 @@ public record NodeConfig(
    */
   public record BrokerSection(String host, int port, List<BrokerUser> users, String clusterPassword,
       boolean ha, int backupPortOffset, int maxQueueMessages, int maxQueueBytes,
-      String fullPolicy, int tlsPort, String keyStore, String keyStorePassword) {
+      String fullPolicy, Duration blockTimeout, int tlsPort, String keyStore,
+      String keyStorePassword) {
 
     /** What a queue does with a new message once it holds its maximum. */
     public static final List<String> FULL_POLICIES = List.of("BLOCK", "FAIL");
@@ -167,7 +168,7 @@ public record NodeConfig(
 
     static BrokerSection defaults() {
       return new BrokerSection("127.0.0.1", 61616, List.of(), "", true, 100, 100_000,
-          104_857_600, "FAIL", 0, "", "");
+          104_857_600, "FAIL", Duration.ofSeconds(5), 0, "", "");
     }
 
     void check(Problems problems) {
@@ -203,6 +204,9 @@ public record NodeConfig(
           "must be at least 65536, was " + maxQueueBytes);
       problems.require("broker.fullPolicy", FULL_POLICIES.contains(fullPolicy),
           "unknown policy '" + fullPolicy + "'; allowed: " + String.join(", ", FULL_POLICIES));
+      problems.require("broker.blockTimeout", !blockTimeout.isNegative()
+          && blockTimeout.compareTo(Duration.ofMinutes(1)) <= 0,
+          "must be from 0 to 1m, was " + Durations.format(blockTimeout));
       if (tlsPort != 0) {
         problems.port("broker.tlsPort", tlsPort);
         problems.require("broker.keyStore", !keyStore.isBlank(),

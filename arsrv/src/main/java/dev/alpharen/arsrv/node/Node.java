@@ -141,6 +141,7 @@ public final class Node implements AutoCloseable {
       int restored = configEntries.restoreFromDisk();
       broker = startBroker(hz);
       BrokerStatus brokerStatus = new BrokerStatus(broker);
+      brokerStatus.sample(); // the baseline: queues from the journal; later ones count from 0
       housekeeping.scheduleWithFixedDelay(brokerStatus::sample, 2, 2, TimeUnit.SECONDS);
       NodeVariables nodeVariables = new NodeVariables(Clock.systemUTC());
       housekeeping.scheduleWithFixedDelay(nodeVariables::runOnce, 5, 5, TimeUnit.SECONDS);

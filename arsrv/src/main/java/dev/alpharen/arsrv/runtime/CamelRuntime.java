@@ -179,7 +179,10 @@ public final class CamelRuntime implements AutoCloseable {
     return context;
   }
 
-  /** The bean name of the broker's connection factory; with it, {@code jms:} is transacted. */
+  /**
+   * The bean name of the broker's connection factory; with it, {@code jms:} and {@code amqp:}
+   * reach the node's broker, transacted.
+   */
   public static final String CONNECTION_FACTORY = "connectionFactory";
 
   /**
@@ -212,13 +215,7 @@ public final class CamelRuntime implements AutoCloseable {
     extraBeans.forEach(ctx.getRegistry()::bind);
     jakarta.jms.ConnectionFactory broker = brokerFactory();
     if (broker != null) {
-      // Consumers commit only once the route is done with the message, a stored retry included
-      // (sends on the consumer's thread join its transaction); sends commit before they return.
-      org.apache.camel.component.jms.JmsComponent jms =
-          org.apache.camel.component.jms.JmsComponent.jmsComponent(broker);
-      jms.setTransacted(true);
-      jms.setLazyCreateTransactionManager(false); // local session transactions, no manager
-      ctx.addComponent("jms", jms);
+      BrokerEndpoints.addTo(ctx, broker, queueBounds);
     }
     ctx.getRegistry().bind(RetryHandOff.BEAN, retryHandOff);
     ctx.setSourceLocationEnabled(true);

@@ -4,8 +4,9 @@ import java.util.Set;
 
 /**
  * Where an integration's {@link QueuePolicy} takes effect: the node's broker. The runtime calls it
- * on this node whenever it starts a version of an integration and when it removes one.
- * Implementations are thread-safe and must not throw.
+ * on this node whenever it starts a version of an integration and when it removes one, and before
+ * each send of a route to a queue. Implementations are thread-safe; only {@link #awaitRoom} may
+ * throw, and only when interrupted.
  */
 public interface QueueBounds {
   /** Nothing to bound: a runtime without a broker. */
@@ -17,6 +18,11 @@ public interface QueueBounds {
     @Override
     public void release(String integration) {
     }
+
+    @Override
+    public boolean awaitRoom(String queue) {
+      return true;
+    }
   };
 
   /**
@@ -27,4 +33,14 @@ public interface QueueBounds {
 
   /** Puts the queues {@code integration} bounded back to the cluster defaults. */
   void release(String integration);
+
+  /**
+   * Waits until {@code queue} has room, if it is full and its policy is {@code BLOCK}, at most the
+   * broker's block timeout. A queue that is not full, or whose policy is {@code FAIL} (the broker
+   * refuses such a send itself), passes at once.
+   *
+   * @return false if the queue is still full at the end of the wait: the send must be refused
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  boolean awaitRoom(String queue) throws InterruptedException;
 }

@@ -7,9 +7,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An integration's own bounds for the broker queues its routes use ({@code jms:queue:NAME} or
- * {@code jms:NAME}, sending or consuming), overriding the cluster's {@code broker.*} defaults.
- * Immutable.
+ * An integration's own bounds for the broker queues its routes use ({@code jms:queue:NAME},
+ * {@code jms:NAME}, {@code amqp:queue:NAME} or {@code amqp:NAME}, sending or consuming),
+ * overriding the cluster's {@code broker.*} defaults. Immutable.
  *
  * @param maxMessages the most messages such a queue holds on a node; 0 keeps the cluster default
  * @param maxBytes the most bytes such a queue holds on a node; 0 keeps the cluster default
@@ -21,9 +21,12 @@ public record QueuePolicy(long maxMessages, long maxBytes, String fullPolicy) {
   /** No override: every bound is the cluster's. */
   public static final QueuePolicy DEFAULTS = new QueuePolicy(0, 0, "");
 
-  /** A queue named literally in a {@code jms:} URI; dynamic ({@code ${...}}) names are not. */
-  private static final Pattern JMS_QUEUE =
-      Pattern.compile("\\bjms:(?!topic:)(?:queue:)?([A-Za-z0-9_.\\-]++)(?![:$])");
+  /**
+   * A queue named literally in a {@code jms:} or {@code amqp:} URI; dynamic ({@code ${...}}) names
+   * are not.
+   */
+  private static final Pattern BROKER_QUEUE =
+      Pattern.compile("\\b(?:jms|amqp):(?!topic:)(?:queue:)?([A-Za-z0-9_.\\-]++)(?![:$])");
 
   public QueuePolicy {
     if (maxMessages < 0 || maxMessages > 1_000_000_000L) {
@@ -46,8 +49,8 @@ public record QueuePolicy(long maxMessages, long maxBytes, String fullPolicy) {
   }
 
   /**
-   * The queues a Camel YAML document names literally in {@code jms:} URIs, comment lines left
-   * out, in order of appearance.
+   * The queues a Camel YAML document names literally in {@code jms:} and {@code amqp:} URIs,
+   * comment lines left out, in order of appearance.
    */
   public static Set<String> queuesOf(String document) {
     Set<String> queues = new LinkedHashSet<>();
@@ -55,7 +58,7 @@ public record QueuePolicy(long maxMessages, long maxBytes, String fullPolicy) {
       if (line.strip().startsWith("#")) {
         continue;
       }
-      Matcher m = JMS_QUEUE.matcher(line);
+      Matcher m = BROKER_QUEUE.matcher(line);
       while (m.find()) {
         queues.add(m.group(1));
       }

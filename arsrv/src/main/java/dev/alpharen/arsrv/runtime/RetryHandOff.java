@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Where a message consumed from a queue goes once its in-memory attempts are exhausted: the
  * dead-letter processor of the error handler of every integration route that consumes a
- * {@code jms:} queue. It sends the message as it was consumed (body and simple headers) with its
- * failure record to the broker: to the retry queue {@value #RETRY_QUEUE}, scheduled for the
- * integration's next durable run, or, after the last, to the dead-letter queue
+ * {@code jms:} or {@code amqp:} queue. It sends the message as it was consumed (body and simple
+ * headers) with its failure record to the broker: to the retry queue {@value #RETRY_QUEUE},
+ * scheduled for the integration's next durable run, or, after the last, to the dead-letter queue
  * {@value #DEAD_LETTER_QUEUE}. The send runs in the consuming route's JMS transaction (the node's
- * {@code jms} component is transacted), so the message leaves its queue and lands in the next one
+ * {@code jms} and {@code amqp} components are transacted), so the message leaves its queue and lands in the next one
  * atomically; if the send fails, the exchange fails and the broker redelivers it. The
  * {@link #mover() mover} route moves each due retry back to its queue, where the integration's
  * route consumes it again on any node. Thread-safe.
@@ -73,10 +73,14 @@ final class RetryHandOff implements Processor {
     this.clock = clock;
   }
 
-  /** Whether a route consuming {@code uri} gets durable retries: a {@code jms:} queue. */
+  /** Whether a route consuming {@code uri} gets durable retries: a jms: or amqp: queue. */
   static boolean consumesQueue(String uri) {
-    return uri != null && uri.startsWith("jms:") && !uri.startsWith("jms:topic:")
-        && !uri.startsWith("jms:temp-topic:") && !uri.startsWith("jms:temp-queue:");
+    if (!BrokerEndpoints.isBrokerUri(uri)) {
+      return false;
+    }
+    String rest = uri.substring(uri.indexOf(':') + 1);
+    return !rest.startsWith("topic:") && !rest.startsWith("temp-topic:")
+        && !rest.startsWith("temp-queue:");
   }
 
   @Override
@@ -91,7 +95,7 @@ final class RetryHandOff implements Processor {
       policy = RetryPolicy.defaults();
     }
     if (!(exchange.getFromEndpoint() instanceof JmsEndpoint source)) {
-      throw new IllegalStateException("route " + routeId + " does not consume a jms: queue; its"
+      throw new IllegalStateException("route " + routeId + " does not consume a broker queue; its"
           + " failure cannot be retried through the broker", cause);
     }
     Message in = exchange.getIn();

@@ -10,6 +10,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -162,9 +163,24 @@ final class RouteLoader {
     }
   }
 
-  /** Camel's default error handler with the integration's redelivery. */
+  /**
+   * Camel's default error handler with the integration's redelivery, except for a send that a
+   * full queue refused: that is back-pressure for the caller (503 with {@code Retry-After}), who
+   * is not held for retries the queue would likely refuse too.
+   */
   static DefaultErrorHandlerDefinition retry(RetryPolicy retry) {
-    return redelivery(new DefaultErrorHandlerDefinition(), retry);
+    DefaultErrorHandlerDefinition handler = redelivery(new DefaultErrorHandlerDefinition(), retry);
+    int redeliveries = retry.maxAttempts() - 1;
+    // With a retryWhile predicate Camel asks it instead of counting: it counts here too.
+    handler.setRetryWhilePredicate(exchange -> !Backpressure.isQueueFull(failure(exchange))
+        && exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class)
+            <= redeliveries);
+    return handler;
+  }
+
+  private static Throwable failure(Exchange exchange) {
+    return exchange.getException() != null ? exchange.getException()
+        : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
   }
 
   /**

@@ -23,7 +23,7 @@ class ConfigLoaderTest {
       + " cluster.join.multicast, cluster.join.dns, cluster.join.dnsServer, http.host, http.port, http.advertise,"
       + " broker.host, broker.port, broker.users, broker.clusterPassword, broker.ha,"
       + " broker.backupPortOffset, broker.maxQueueMessages, broker.maxQueueBytes, broker.fullPolicy,"
-      + " broker.tlsPort, broker.keyStore, broker.keyStorePassword,"
+      + " broker.blockTimeout, broker.tlsPort, broker.keyStore, broker.keyStorePassword,"
       + " proxy.host, proxy.port, proxy.requestTimeout, proxy.maxHeaderBytes, proxy.maxBodyBytes,"
       + " proxy.tlsPort, proxy.certificate, proxy.privateKey, proxy.keyStore,"
       + " proxy.keyStorePassword, proxy.redirectHttp, proxy.clientTimeout, proxy.idleTimeout,"
@@ -124,7 +124,7 @@ class ConfigLoaderTest {
         new NodeConfig.HttpSection("0.0.0.0", 9090, ""),
         new NodeConfig.BrokerSection("127.0.0.1", 61617, List.of(new NodeConfig.BrokerUser(
             "orders-app", "s3cret-orders", List.of("send", "consume"))), "", true, 100, 100_000,
-            104_857_600, "FAIL", 0, "", ""),
+            104_857_600, "FAIL", Duration.ofSeconds(5), 0, "", ""),
         new NodeConfig.ProxySection("127.0.0.1", 8443, Duration.ofSeconds(30), 16_384,
             10_485_760, 0, "", "", "", "", false, Duration.ofSeconds(10), Duration.ofSeconds(60),
             true),

@@ -170,6 +170,28 @@ class CamelRuntimeTest {
   }
 
   @Test
+  void doesNotRetryASendThatAFullQueueRefused() throws Exception {
+    CamelRuntime runtime = runtime(0);
+    IntegrationSpec spec = spec("pushed-back", """
+        - from:
+            uri: direct:pushed-back
+            steps:
+              - throwException:
+                  exceptionType: jakarta.jms.ResourceAllocationException
+                  message: queue orders is full
+        """, Map.of("retry.maxAttempts", "3", "retry.initialDelay", "10ms",
+        "retry.multiplier", "1", "retry.jitter", "0"));
+    runtime.add(spec);
+    ProducerTemplate producer = runtime.camelContext().createProducerTemplate();
+
+    Exchange result = producer.send("direct:pushed-back", e -> e.getIn().setBody("x"));
+
+    assertEquals("queue orders is full", result.getException().getMessage());
+    assertEquals(0, result.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class),
+        "back-pressure goes to the caller at once, without in-memory retries");
+  }
+
+  @Test
   void recordsExchangesAsEachIntegrationsCaptureSays() throws Exception {
     List<String> recorded = new CopyOnWriteArrayList<>();
     CamelRuntime runtime = new CamelRuntime(members.get(0), "node0", new HttpRouter(),

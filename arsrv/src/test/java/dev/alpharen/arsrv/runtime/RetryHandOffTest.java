@@ -17,6 +17,9 @@ class RetryHandOffTest {
     assertTrue(RetryHandOff.consumesQueue("jms:queue:orders?concurrentConsumers=4"));
     assertTrue(RetryHandOff.consumesQueue("jms:orders"));
     assertFalse(RetryHandOff.consumesQueue("jms:topic:prices"), "every subscriber has a copy");
+    assertTrue(RetryHandOff.consumesQueue("amqp:queue:orders"));
+    assertTrue(RetryHandOff.consumesQueue("amqp:orders"));
+    assertFalse(RetryHandOff.consumesQueue("amqp:topic:prices"));
     assertFalse(RetryHandOff.consumesQueue("platform-http:/orders"), "the caller sees the error");
     assertFalse(RetryHandOff.consumesQueue("timer:tick"));
   }

@@ -57,7 +57,7 @@ class SpecParserTest {
   }
 
   @Test
-  void findsTheQueuesADocumentNamesInJmsUris() {
+  void findsTheQueuesADocumentNamesInJmsAndAmqpUris() {
     String doc = """
         # - to: jms:queue:commented
         - route:
@@ -69,9 +69,13 @@ class SpecParserTest {
                 - toD: jms:queue:orders-${header.region}
                 - to:
                     uri: jms:queue:orders.out
+                - to: amqp:queue:orders.amqp?exchangePattern=InOnly
+                - to: amqp:shipments
+                - to: amqp:topic:prices
         """;
 
-    assertEquals(java.util.List.of("orders.in", "audit", "orders.out"),
+    assertEquals(java.util.List.of("orders.in", "audit", "orders.out", "orders.amqp",
+        "shipments"),
         java.util.List.copyOf(QueuePolicy.queuesOf(doc)));
   }
 

@@ -167,15 +167,15 @@ public final class TestCluster implements AutoCloseable {
     nodes.forEach(TestNode::destroy);
   }
 
-  /**
-   * A port free now, below Linux's ephemeral range (32768-60999): the ports handed out for port 0
-   * and outgoing connections, by this and every other process, never take it before the node
-   * binds it.
-   */
   private static final java.util.Set<Integer> HANDED_OUT =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  private static int freePort() {
+  /**
+   * A port free now, below Linux's ephemeral range (32768-60999): the ports handed out for port 0
+   * and outgoing connections, by this and every other process, never take it before the node
+   * binds it. Handed out once per test run.
+   */
+  public static int freePort() {
     java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
     IOException last = null;
     for (int attempt = 0; attempt < 200; attempt++) {

@@ -64,6 +64,11 @@ public final class TestNode {
     return "tcp://127.0.0.1:" + brokerPort;
   }
 
+  /** The port of the node broker's acceptor. */
+  public int brokerPort() {
+    return brokerPort;
+  }
+
   /** Starts the process (without waiting for readiness). */
   public TestNode start() {
     if (isAlive()) {
