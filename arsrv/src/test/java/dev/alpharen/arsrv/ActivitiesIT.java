@@ -242,9 +242,11 @@ class ActivitiesIT {
     });
     assertTrue(hook.types().containsAll(List.of("node.started", "node.ready")),
         hook.types().toString());
-    String after = node.get("/metrics").body();
-    assertEquals(1.0, metric(after, "alpharen_activity_sink_up", "webhook"), after);
-    assertEquals(0.0, metric(after, "alpharen_activity_sink_behind_bytes", "webhook"), after);
+    await("metrics say up").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      String after = node.get("/metrics").body();
+      assertEquals(1.0, metric(after, "alpharen_activity_sink_up", "webhook"), after);
+      assertEquals(0.0, metric(after, "alpharen_activity_sink_behind_bytes", "webhook"), after);
+    });
   }
 
   /** The value of a meter with the label sink="NAME" in Prometheus text. */
