@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.alpharen.arsrv.testing.TestCluster;
 import dev.alpharen.arsrv.testing.TestNode;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,16 +25,21 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The activity journal on real node processes: the cluster-wide query API, and a {@code kill -9}
- * that must not lose an activity the node had already written (served by the query API, which
- * reads only what the file sink forced to the disk).
+ * The activity journal on real node processes: the cluster-wide query API and its filters, the
+ * node and cluster activities, a sink that is unreachable and then catches up (in health and
+ * metrics), and a {@code kill -9} that must not lose an activity the node had already written
+ * (served by the query API, which reads only what the file sink forced to the disk).
  */
 class ActivitiesIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ECHO = """
       # alpharen.capture: all
       - route:
@@ -63,11 +74,11 @@ class ActivitiesIT {
         assertEquals(5, completed.get("activities").size());
         JsonNode admin = asked.getJson("/api/v1/activities?type=admin.action&node=" + other.id());
         assertEquals("admin PUT /api/v1/integrations/echo -> 201",
-            admin.get("activities").get(0).get("message").asText());
+            admin.path("activities").path(0).path("message").asText());
         JsonNode deployed = asked.getJson("/api/v1/activities?integration=echo"
             + "&type=integration.deployed");
         assertEquals("integration echo version 1 deployed by admin",
-            deployed.get("activities").get(0).get("message").asText());
+            deployed.path("activities").path(0).path("message").asText());
       });
 
       JsonNode all = asked.getJson("/api/v1/activities?limit=1000");
@@ -78,6 +89,41 @@ class ActivitiesIT {
       assertEquals(newestFirst, times);
       assertEquals(2, asked.getJson("/api/v1/activities?limit=2").get("activities").size());
 
+      // every node said when it turned ready
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(
+          Set.of(asked.id(), other.id()),
+          nodesOf(asked.getJson("/api/v1/activities?type=node.ready").get("activities"))));
+
+      // severity is the least severity; since is inclusive, until exclusive
+      JsonNode notice = asked.getJson("/api/v1/activities?severity=notice&limit=1000");
+      Set<String> types = new HashSet<>();
+      notice.get("activities").forEach(a -> {
+        assertTrue(Set.of("notice", "warning", "error", "critical").contains(
+            a.get("severity").asText()), a.toString());
+        types.add(a.get("type").asText());
+      });
+      assertTrue(types.contains("node.started") && !types.contains("node.ready")
+          && !types.contains("exchange.completed"), types.toString());
+      Instant from = times.get(times.size() - 2);
+      Instant to = times.get(1);
+      Set<String> expected = new HashSet<>();
+      all.get("activities").forEach(a -> {
+        Instant at = Instant.parse(a.get("at").asText());
+        if (!at.isBefore(from) && at.isBefore(to)) {
+          expected.add(a.get("id").asText());
+        }
+      });
+      JsonNode window = asked.getJson("/api/v1/activities?limit=1000&since=" + from + "&until="
+          + to);
+      window.get("activities").forEach(a -> {
+        Instant at = Instant.parse(a.get("at").asText());
+        assertTrue(!at.isBefore(from) && at.isBefore(to), a + " outside [" + from + ", " + to
+            + ")");
+      });
+      assertTrue(ids(window).containsAll(expected), "the window misses some of " + expected);
+      assertTrue(!expected.isEmpty() && expected.size() < times.size(), "a real window: "
+          + expected.size() + " of " + times.size());
+
       assertBadRequest(asked, "type=node.exploded", "type: unknown activity type"
           + " 'node.exploded'; allowed: node.started, ");
       assertBadRequest(asked, "severity=loud", "severity: unknown severity 'loud'; allowed:"
@@ -87,6 +133,21 @@ class ActivitiesIT {
       assertBadRequest(asked, "limit=0", "limit must be a whole number from 1 to 10000, was '0'");
       assertBadRequest(asked, "nodes=a", "unknown parameter 'nodes'; allowed: type, severity,"
           + " integration, node, since, until, limit");
+
+      // the coordinator leaves: the other node takes over and says so, and that it left
+      String coordinator = asked.getJson("/api/v1/cluster").get("coordinator").asText();
+      TestNode leaving = coordinator.equals(asked.id()) ? asked : other;
+      TestNode staying = leaving == asked ? other : asked;
+      assertEquals(0, leaving.stop());
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        JsonNode changed = staying.getJson("/api/v1/activities?type=coordinator.changed&node="
+            + staying.id()).path("activities");
+        assertEquals("this node is the coordinator now (was " + leaving.id() + ")",
+            changed.path(0).path("message").asText(), changed.toString());
+        JsonNode left = staying.getJson("/api/v1/activities?type=member.left&node="
+            + staying.id()).path("activities");
+        assertEquals(leaving.id(), left.path(0).at("/details/member").asText(), left.toString());
+      });
     }
   }
 
@@ -95,8 +156,14 @@ class ActivitiesIT {
     Path dir = Files.createDirectories(Files.createTempDirectory(Path.of("target"),
         "activities-it").toAbsolutePath().resolve("integrations"));
     Files.writeString(dir.resolve("echo.yaml"), ECHO);
-    try (TestCluster cluster = TestCluster.start(1, "integrations.dir=" + dir)) {
+    int hookPort = freePort(); // nothing listens there yet: the webhook sink is down
+    try (TestCluster cluster = TestCluster.start(1, "integrations.dir=" + dir,
+        "activities.webhook.url=http://127.0.0.1:" + hookPort + "/hook",
+        "activities.webhook.timeout=2s",
+        "activities.rules=[{sink: webhook, types: [node.started, node.ready, node.stopped]}]");
+        Webhook hook = new Webhook()) {
       TestNode node = cluster.node(0);
+      assertUnreachableSinkShowsAndCatchesUp(node, hook, hookPort);
       AtomicBoolean stop = new AtomicBoolean();
       AtomicInteger answered = new AtomicInteger();
       Thread load = new Thread(() -> {
@@ -139,6 +206,88 @@ class ActivitiesIT {
       JsonNode ready = node.getJson("/health/ready");
       assertEquals("up", ready.at("/details/activities/sinks/file/state").asText(),
           ready.toString());
+      // and the webhook gets it from the file after the restart
+      await().atMost(Duration.ofSeconds(30)).until(() -> hook.types().contains("node.stopped"));
+    }
+  }
+
+  /**
+   * A webhook sink pointing at a closed port: the node stays ready, {@code /health/ready} and
+   * {@code /metrics} say the sink is down with a backlog; once a listener appears, it catches up.
+   */
+  private static void assertUnreachableSinkShowsAndCatchesUp(TestNode node, Webhook hook,
+      int port) throws Exception {
+    await("webhook down in /health/ready").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      HttpResponse<String> response = node.get("/health/ready");
+      assertEquals(200, response.statusCode(), "a down sink leaves the node ready: "
+          + response.body());
+      JsonNode webhook = JSON.readTree(response.body()).at("/details/activities/sinks/webhook");
+      assertEquals("down", webhook.path("state").asText(), webhook.toString());
+      assertTrue(webhook.path("error").asText().contains("127.0.0.1:" + port), webhook.toString());
+      assertTrue(webhook.path("behindBytes").asLong() > 0, webhook.toString());
+      assertTrue(webhook.path("failures").asLong() >= 1, webhook.toString());
+      assertTrue(webhook.hasNonNull("downSince"), webhook.toString());
+    });
+    String metrics = node.get("/metrics").body();
+    assertEquals(0.0, metric(metrics, "alpharen_activity_sink_up", "webhook"), metrics);
+    assertTrue(metric(metrics, "alpharen_activity_sink_behind_bytes", "webhook") > 0, metrics);
+    assertTrue(metric(metrics, "alpharen_activity_sink_failures_total", "webhook") >= 1, metrics);
+    assertEquals(1.0, metric(metrics, "alpharen_activity_sink_up", "file"), metrics);
+
+    hook.listen(port);
+    await("webhook caught up").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      JsonNode webhook = node.getJson("/health/ready").at("/details/activities/sinks/webhook");
+      assertEquals("up", webhook.path("state").asText(), webhook.toString());
+      assertEquals(0, webhook.path("behindBytes").asLong(), webhook.toString());
+    });
+    assertTrue(hook.types().containsAll(List.of("node.started", "node.ready")),
+        hook.types().toString());
+    await("metrics say up").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      String after = node.get("/metrics").body();
+      assertEquals(1.0, metric(after, "alpharen_activity_sink_up", "webhook"), after);
+      assertEquals(0.0, metric(after, "alpharen_activity_sink_behind_bytes", "webhook"), after);
+    });
+  }
+
+  /** The value of a meter with the label sink="NAME" in Prometheus text. */
+  private static double metric(String metrics, String name, String sink) {
+    Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*sink=\"" + sink + "\"[^}]*} (\\S+)$")
+        .matcher(metrics);
+    assertTrue(m.find(), "no " + name + "{sink=\"" + sink + "\"}");
+    return Double.parseDouble(m.group(1));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A webhook receiver on loopback, listening once asked to; keeps the types it received. */
+  private static final class Webhook implements AutoCloseable {
+    private final List<String> types = new CopyOnWriteArrayList<>();
+    private HttpServer server;
+
+    void listen(int port) throws IOException {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+      server.createContext("/hook", exchange -> {
+        JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+        body.path("activities").forEach(a -> types.add(a.path("type").asText()));
+        exchange.sendResponseHeaders(204, -1);
+        exchange.close();
+      });
+      server.start();
+    }
+
+    List<String> types() {
+      return types;
+    }
+
+    @Override
+    public void close() {
+      if (server != null) {
+        server.stop(0);
+      }
     }
   }
 

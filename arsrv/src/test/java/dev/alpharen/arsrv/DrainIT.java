@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.alpharen.arsrv.testing.HttpLoad;
 import dev.alpharen.arsrv.testing.NodeProcess;
 import dev.alpharen.arsrv.testing.TestCluster;
@@ -14,12 +15,17 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Nodes join and leave a cluster under continuous load with no failed request. */
+/**
+ * Nodes join and leave a cluster under continuous load with no failed request; the joins, leaves
+ * and drains are recorded as activities.
+ */
 class DrainIT {
   @TempDir
   Path work;
@@ -34,6 +40,8 @@ class DrainIT {
 
       TestNode fourth = cluster.addNode().start().awaitReady();
       cluster.awaitClusterSize(4);
+      await("the coordinator recorded the join").atMost(Duration.ofSeconds(30)).until(() ->
+          recordedByCoordinator(cluster.node(0), "member.joined").contains(fourth.id()));
       await("the new node takes traffic").atMost(Duration.ofSeconds(10))
           .until(() -> load.successes(fourth.id()) > 0);
 
@@ -43,6 +51,8 @@ class DrainIT {
       assertTrue(accepted.body().contains("\"status\":\"DRAINING\""), accepted.body());
       assertEquals(0, drained.awaitExit(Duration.ofSeconds(30)), "a drained node exits with 0");
       cluster.awaitClusterSize(3);
+      await("the coordinator recorded the leave").atMost(Duration.ofSeconds(30)).until(() ->
+          recordedByCoordinator(cluster.node(0), "member.left").contains(drained.id()));
       long servedAfter = load.totalSuccesses();
       await().atMost(Duration.ofSeconds(10)).until(() -> load.totalSuccesses() > servedAfter + 50);
 
@@ -78,7 +88,29 @@ class DrainIT {
       assertTrue(refusedCli.waitFor(60, TimeUnit.SECONDS));
       assertEquals(1, refusedCli.exitValue());
       assertTrue(Files.readString(work.resolve("refused.log")).contains("drain n1 refused (409)"));
+
+      // the drained node's journal kept its drain: back in the cluster, it answers for it
+      TestNode drained = cluster.node(1).start().awaitReady();
+      JsonNode draining = keeper.getJson("/api/v1/activities?type=node.draining&node="
+          + drained.id()).get("activities");
+      assertEquals(1, draining.size(), draining.toString());
+      assertEquals("node n2 is draining: handing over its work before it stops",
+          draining.get(0).get("message").asText());
+      assertEquals(1, keeper.getJson("/api/v1/activities?type=node.stopped&node=" + drained.id())
+          .get("activities").size(), "and its stop after the drain");
     }
+  }
+
+  /**
+   * The members named by the activities of {@code type} that the coordinator now recorded (the one
+   * that saw the change: a drained coordinator's successor records its leave).
+   */
+  static Set<String> recordedByCoordinator(TestNode via, String type) {
+    String coordinator = via.getJson("/api/v1/cluster").get("coordinator").asText();
+    Set<String> members = new HashSet<>();
+    via.getJson("/api/v1/activities?type=" + type + "&node=" + coordinator).path("activities")
+        .forEach(a -> members.add(a.at("/details/member").asText()));
+    return members;
   }
 
   private static HttpResponse<String> drain(TestNode via, String id) {

@@ -10,8 +10,11 @@ import dev.alpharen.arsrv.testing.TestNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -81,6 +84,11 @@ class FailureDetectionIT {
           "never DEAD on " + observer.id() + ": " + transitions(observer, slow.id()));
     }
     assertEquals(3, cluster.node(1).memberIds().size(), "the paused node kept its membership");
+    // past hav.suspectAfter: the observer suspected it, then saw it alive again
+    await("suspected and alive recorded").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertTrue(members(cluster.node(0), "member.suspected", Instant.EPOCH).contains(slow.id()));
+      assertTrue(members(cluster.node(0), "member.alive", Instant.EPOCH).contains(slow.id()));
+    });
   }
 
   @Test
@@ -88,6 +96,7 @@ class FailureDetectionIT {
   void aFrozenNodeIsSuspectedRemovedAndMergesBackAfterResume() {
     TestNode frozen = cluster.node(2);
     int before = transitions(cluster.node(0), frozen.id()).size();
+    Instant pausedAt = Instant.now().minusSeconds(1); // clocks of one machine: a margin only
     frozen.pause();
     try {
       for (TestNode survivor : List.of(cluster.node(0), cluster.node(1))) {
@@ -112,6 +121,24 @@ class FailureDetectionIT {
         .asText());
     assertEquals("ACTIVE", cluster.node(0).getJson("/api/v1/nodes/" + frozen.id())
         .get("status").asText());
+    // the coordinator recorded it leaving and joining again
+    await("left and joined recorded").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertTrue(members(cluster.node(0), "member.left", pausedAt).contains(frozen.id()));
+      assertTrue(members(cluster.node(0), "member.joined", pausedAt).contains(frozen.id()));
+    });
+  }
+
+  /**
+   * The members named by the activities of {@code type} since {@code since} in the journal of
+   * {@code via} (the detector's records) or, for joins and leaves, of the coordinator now.
+   */
+  private static Set<String> members(TestNode via, String type, Instant since) {
+    String recorder = type.equals("member.suspected") || type.equals("member.alive") ? via.id()
+        : via.getJson("/api/v1/cluster").get("coordinator").asText();
+    Set<String> members = new HashSet<>();
+    via.getJson("/api/v1/activities?type=" + type + "&since=" + since + "&node=" + recorder)
+        .path("activities").forEach(a -> members.add(a.at("/details/member").asText()));
+    return members;
   }
 
   private static List<String> since(List<String> all, int from) {

@@ -19,8 +19,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,6 +196,13 @@ class IntegrationIT {
     awaitStatus("/hello-cycle", 404);
     assertEquals(404, admin.get("/api/v1/integrations/cycle").statusCode());
     assertEquals(404, post(admin, "/api/v1/integrations/cycle/stop").statusCode());
+    // every node recorded each step it took
+    Set<String> everyNode = ids(cluster.running());
+    for (String type : List.of("integration.started", "integration.updated",
+        "integration.stopped", "integration.removed")) {
+      await(type + " on every node").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertEquals(everyNode, recordedBy(admin, type, "cycle")));
+    }
   }
 
   @Test
@@ -213,6 +222,8 @@ class IntegrationIT {
       });
     }
     assertEquals("hello a from first", call(cluster.node(1), "/taken?name=a").body());
+    await("integration.failed on every node").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertEquals(ids(cluster.running()), recordedBy(admin, "integration.failed", "second")));
     admin.send(HttpRequest.newBuilder(URI.create(admin.httpUrl()
         + "/api/v1/integrations/second")).DELETE());
 
@@ -566,6 +577,20 @@ class IntegrationIT {
                 - setBody:
                     simple: "hello ${header.name} from %s"
         """.formatted(path, version);
+  }
+
+  /** The nodes that recorded an activity of {@code type} about {@code integration}. */
+  private static Set<String> recordedBy(TestNode via, String type, String integration) {
+    Set<String> nodes = new HashSet<>();
+    via.getJson("/api/v1/activities?type=" + type + "&integration=" + integration)
+        .get("activities").forEach(a -> nodes.add(a.get("node").asText()));
+    return nodes;
+  }
+
+  private static Set<String> ids(List<TestNode> nodes) {
+    Set<String> ids = new HashSet<>();
+    nodes.forEach(n -> ids.add(n.id()));
+    return ids;
   }
 
   private void awaitBody(String path, String body) {

@@ -127,6 +127,9 @@ class RetryIT {
       }
       await("six dead letters").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
           .until(() -> deadLetters("doomed").size() == 6);
+      await("six dead-lettered recorded").atMost(Duration.ofSeconds(10)).until(() -> cluster
+          .node(0).getJson("/api/v1/activities?type=exchange.dead-lettered&integration=doomed")
+          .get("activities").size() == 6);
       List<JsonNode> letters = deadLetters("doomed");
       JsonNode first = letters.get(0);
       assertEquals("doomed", first.get("integration").asText());

@@ -131,7 +131,7 @@ public final class Activities implements ActivityRecorder, AutoCloseable {
     d.put("queued", journal.queued());
     d.put("dropped", journal.dropped());
     Map<String, Object> sinks = new LinkedHashMap<>();
-    sinks.put("file", Map.of("state", "up"));
+    sinks.put("file", journal.fileDetails());
     for (Forwarder f : forwarders) {
       sinks.put(f.status().sink(), f.details());
     }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,14 +24,16 @@ import org.slf4j.LoggerFactory;
  * One node's activity journal: a bounded queue that one writer thread drains in batches into the
  * {@link ActivityFile}, forcing each batch to the disk before it counts as written. Recording never
  * waits longer than {@code offerTimeout}; an activity that does not fit by then is counted in
- * {@code alpharen_activity_dropped_total} and logged, never dropped silently. Closing writes
- * everything accepted before it returns. Listeners (the sink forwarders) hear after every batch.
- * Thread-safe.
+ * {@code alpharen_activity_dropped_total} and logged, never dropped silently. A failing disk is
+ * retried with backoff and reported in {@link #fileDetails()}. Closing writes everything accepted
+ * before it returns, or, if the disk still fails when its time is up, counts what it could not
+ * write as dropped. Listeners (the sink forwarders) hear after every batch. Thread-safe.
  */
 public final class ActivityJournal implements ActivityRecorder, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ActivityJournal.class);
   private static final int BATCH = 1024;
   private static final Entry STOP = new Entry(null, null);
+  private static final int CLOSE_SECONDS = 30;
 
   private final ActivityFile file;
   private final String cluster;
@@ -42,10 +45,11 @@ public final class ActivityJournal implements ActivityRecorder, AutoCloseable {
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
-  private final AtomicLong failedWrites = new AtomicLong();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final Thread writer;
   private volatile boolean closed;
+  private volatile boolean writerDone;
+  private final FileHealth health = new FileHealth();
   private volatile long lastDropLog;
   private final Bytes buffer = new Bytes(); // the writer thread's only
 
@@ -134,7 +138,10 @@ public final class ActivityJournal implements ActivityRecorder, AutoCloseable {
     meters.more().counter("alpharen.activity.recorded", List.of(), sequence);
     meters.more().counter("alpharen.activity.written", List.of(), written);
     meters.more().counter("alpharen.activity.dropped", List.of(), dropped);
-    meters.more().counter("alpharen.activity.write.failures", List.of(), failedWrites);
+    meters.more().counter("alpharen.activity.write.failures", List.of(), health.failures());
+    Gauge.builder("alpharen.activity.sink.up", health, h -> h.up() ? 1 : 0)
+        .tag("sink", "file").description("1 while the sink takes activities, 0 while it fails")
+        .register(meters);
   }
 
   private Activity activity(ActivityType type, Severity severity, Scope scope, String message,
@@ -151,6 +158,9 @@ public final class ActivityJournal implements ActivityRecorder, AutoCloseable {
         Entry entry = new Entry(activity, done);
         taken = queue.offer(entry) || queue.offer(entry, offerTimeout.toNanos(),
             TimeUnit.NANOSECONDS);
+        if (taken && writerDone && queue.remove(entry)) {
+          taken = false; // came in after close() took the last leftovers
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -171,8 +181,8 @@ public final class ActivityJournal implements ActivityRecorder, AutoCloseable {
   private void writeLoop() {
     List<Entry> batch = new ArrayList<>(BATCH);
     boolean stopping = false;
-    while (!stopping || !queue.isEmpty()) {
-      try {
+    try {
+      while (!stopping || !queue.isEmpty()) {
         Entry first = queue.poll(200, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
@@ -180,25 +190,40 @@ public final class ActivityJournal implements ActivityRecorder, AutoCloseable {
         batch.add(first);
         queue.drainTo(batch, BATCH - 1);
         stopping |= batch.remove(STOP);
-        writeBatch(batch);
-      } catch (InterruptedException e) {
-        stopping = true; // finish what was accepted, then stop
-      } catch (RuntimeException e) {
-        // a bug (details that do not serialize): say so loudly, keep the journal running
-        dropped.addAndGet(batch.size());
-        log.error("activity journal of node {} could not write a batch of {} activities: {}",
-            node, batch.size(), e.toString(), e);
-        batch.forEach(entry -> {
-          if (entry.written() != null) {
-            entry.written().completeExceptionally(e);
-          }
-        });
+        try {
+          writeBatch(batch);
+        } catch (RuntimeException e) {
+          // a bug (details that do not serialize): say so loudly, keep the journal running
+          log.error("activity journal of node {} could not write a batch of {} activities: {}",
+              node, batch.size(), e.toString(), e);
+          abandon(batch, e);
+        }
+        batch.clear();
       }
-      batch.clear();
+    } catch (InterruptedException e) {
+      // only close() interrupts, once its time is up: what is left cannot be written in time
+      queue.drainTo(batch);
+      batch.remove(STOP);
+      log.error("activity journal of node {} is closing and cannot write {} activities (the file"
+          + " fails: {}); counted as dropped", node, batch.size(), health.error());
+      abandon(batch, e);
     }
   }
 
-  /** Writes the batch; retries a failing disk (never losing what was accepted) until closed. */
+  /** Counts activities that will never be written and fails their durable waiters. */
+  private void abandon(List<Entry> entries, Exception why) {
+    dropped.addAndGet(entries.size());
+    for (Entry entry : entries) {
+      if (entry.written() != null) {
+        entry.written().completeExceptionally(why);
+      }
+    }
+  }
+
+  /**
+   * Writes the batch, retrying a failing disk with backoff (never losing what was accepted) until
+   * it works; an interrupt from {@link #close(Duration)} ends the retries.
+   */
   private void writeBatch(List<Entry> batch) throws InterruptedException {
     buffer.reset();
     try (com.fasterxml.jackson.core.JsonGenerator g = Activity.lineGenerator(buffer)) {
@@ -215,12 +240,17 @@ public final class ActivityJournal implements ActivityRecorder, AutoCloseable {
         file.append(buffer.bytes(), buffer.size());
         break;
       } catch (IOException e) {
-        failedWrites.incrementAndGet();
+        health.failed(e, clock.instant());
         log.error("activity journal of node {} cannot write {} activities: {}; retrying in {} ms",
             node, batch.size(), e.toString(), backoffMs);
         Thread.sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, 5000);
       }
+    }
+    Instant failingSince = health.wrote();
+    if (failingSince != null) {
+      log.info("activity journal of node {} writes again (failing since {}, {} failed writes)",
+          node, failingSince, health.failures().get());
     }
     written.addAndGet(batch.size());
     for (Entry e : batch) {
@@ -237,23 +267,50 @@ public final class ActivityJournal implements ActivityRecorder, AutoCloseable {
     }
   }
 
-  /** Stops taking activities, writes all that were accepted, closes the file. */
+  /** What {@code /health/ready} shows for the file: up, or down with the error and since when. */
+  public Map<String, Object> fileDetails() {
+    return health.details(written.get());
+  }
+
+  /** Whether the writer thread still runs: for tests. */
+  boolean writerAlive() {
+    return writer.isAlive();
+  }
+
+  /** {@link #close(Duration)} with {@value #CLOSE_SECONDS} s for writing what was accepted. */
   @Override
   public void close() {
+    close(Duration.ofSeconds(CLOSE_SECONDS));
+  }
+
+  /**
+   * Stops taking activities, writes all that were accepted, closes the file. If the file still
+   * fails when {@code timeout} is up, the writer stops retrying: what it could not write is
+   * counted as dropped and logged, and close returns.
+   */
+  public void close(Duration timeout) {
     if (closed) {
       return;
     }
     closed = true;
     try {
-      queue.put(STOP);
-      writer.join(TimeUnit.SECONDS.toMillis(30));
+      if (!queue.offer(STOP, timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        writer.interrupt(); // full and not draining: the writer is stuck on the disk
+      }
+      writer.join(Math.max(1, timeout.toMillis()));
+      if (writer.isAlive()) {
+        writer.interrupt();
+        writer.join(TimeUnit.SECONDS.toMillis(5));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      writer.interrupt();
     }
-    if (writer.isAlive()) {
-      log.error("activity journal of node {} did not finish writing within 30 s; {} activities"
-          + " not written", node, queue.size());
-    }
+    writerDone = true;
+    List<Entry> late = new ArrayList<>();
+    queue.drainTo(late);
+    late.remove(STOP);
+    abandon(late, new IllegalStateException("activity journal closed"));
     try {
       file.close();
     } catch (IOException e) {

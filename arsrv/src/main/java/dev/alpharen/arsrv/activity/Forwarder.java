@@ -1,15 +1,11 @@
 package dev.alpharen.arsrv.activity;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,14 +22,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Feeds one sink from the journal's file: reads the lines after its cursor, keeps those its rules
  * let through, sends them, and only then moves the cursor, which it keeps in
- * {@code cursor-<sink>.json} so that a restart resumes where it stopped. A failing sink is retried
- * with exponential backoff (1 s doubling to 60 s) and reported as down, with the error, in
- * {@link #status()}; the file keeps everything meanwhile. {@link #runOnce()} is the step; the
+ * {@code cursor-<sink>.json} so that a restart resumes where it stopped. The rules judge each
+ * activity once: a batch that failed is kept as it was chosen and sent again, so a rate limit never
+ * holds back on a retry what it let through before. A failing sink is retried with exponential
+ * backoff (1 s doubling to 60 s) and reported as down, with the error, in {@link #status()}; the
+ * file keeps everything meanwhile. {@link #runOnce()} is the step (one caller at a time); the
  * thread of {@link #start()} runs it whenever the journal wrote or a backoff ended. Thread-safe.
  */
 public final class Forwarder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BATCH = 500;
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
@@ -41,19 +38,22 @@ public final class Forwarder implements AutoCloseable {
   private final ActivitySink sink;
   private final List<Rule> rules;
   private final ActivityFile file;
-  private final Path cursorFile;
+  private final SinkCursor cursor;
   private final Clock clock;
   private final LongSupplier nanos;
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong suppressed = new AtomicLong();
   private final Object wake = new Object();
-  private volatile ActivityFile.Position cursor;
   private volatile Status status;
   private volatile boolean closed;
   private Duration backoff = FIRST_BACKOFF;
-  private boolean pending = true; // guarded by wake
+  private boolean woken = true; // guarded by wake
+  private Chosen unsent; // the runOnce caller's only
   private Thread thread;
+
+  /** Activities the rules chose from the lines before {@code next}, not yet taken by the sink. */
+  private record Chosen(List<Activity> activities, ActivityFile.Position next) {}
 
   /**
    * The sink's state, for {@code /health/ready} and the log.
@@ -77,19 +77,10 @@ public final class Forwarder implements AutoCloseable {
     this.sink = sink;
     this.rules = List.copyOf(rules);
     this.file = file;
-    this.cursorFile = stateDir.resolve("cursor-" + sink.name() + ".json");
     this.clock = clock;
     this.nanos = nanos;
     this.status = new Status(sink.name(), true, "", clock.instant());
-    java.util.Optional<ActivityFile.Position> kept = readCursor();
-    if (kept.isPresent()) {
-      this.cursor = kept.get();
-    } else {
-      // a new sink starts with what comes next; kept at once, so that what comes next is not
-      // skipped if the node stops before the sink took anything
-      this.cursor = ActivityFile.Position.START;
-      moveCursor(file.end());
-    }
+    this.cursor = SinkCursor.open(stateDir, sink.name(), file.end());
   }
 
   /** Starts the forwarding thread. */
@@ -103,7 +94,7 @@ public final class Forwarder implements AutoCloseable {
   /** Tells the thread that the journal wrote something. */
   public void wakeUp() {
     synchronized (wake) {
-      pending = true;
+      woken = true;
       wake.notifyAll();
     }
   }
@@ -115,14 +106,46 @@ public final class Forwarder implements AutoCloseable {
    * @throws IOException when the sink failed (the cursor stays)
    */
   public boolean runOnce() throws IOException {
-    ActivityFile.Batch batch = file.read(cursor, BATCH);
+    Chosen batch = unsent != null ? unsent : choose();
+    if (batch == null) {
+      return false;
+    }
+    if (!batch.activities().isEmpty()) {
+      unsent = batch; // judged once: sent again as it is until the sink takes it
+      try {
+        sink.send(batch.activities());
+      } catch (IOException | RuntimeException e) {
+        failures.incrementAndGet();
+        if (status.up()) {
+          log.warn("activity sink {} is down: {}; the file keeps its activities, retrying with"
+              + " backoff", sink.name(), e.toString());
+        }
+        status = new Status(sink.name(), false, String.valueOf(e.getMessage()),
+            status.up() ? clock.instant() : status.since());
+        throw e instanceof IOException io ? io : new IOException(e.toString(), e);
+      }
+      unsent = null;
+      sent.addAndGet(batch.activities().size());
+    }
+    if (!status.up()) {
+      log.info("activity sink {} is up again since {}", sink.name(), status.since());
+      status = new Status(sink.name(), true, "", clock.instant());
+    }
+    cursor.move(batch.next());
+    return true;
+  }
+
+  /** Reads the next lines and lets the rules judge them; null when there are none. */
+  private Chosen choose() throws IOException {
+    ActivityFile.Batch batch = file.read(cursor.position(), BATCH);
     if (batch.skippedBytes() > 0) {
       log.error("activity sink {} fell behind retention: {} bytes of segment {} were deleted"
-          + " before they were sent", sink.name(), batch.skippedBytes(), cursor.segment());
+          + " before they were sent", sink.name(), batch.skippedBytes(),
+          cursor.position().segment());
     }
     if (batch.lines().isEmpty()) {
-      moveCursor(batch.next());
-      return false;
+      cursor.move(batch.next());
+      return null;
     }
     List<Activity> chosen = new ArrayList<>();
     long now = nanos.getAsLong();
@@ -135,37 +158,13 @@ public final class Forwarder implements AutoCloseable {
             e.getMessage());
         continue;
       }
-      Rule rule = rules.stream().filter(r -> r.matches(activity)).findFirst().orElse(null);
-      if (rule == null) {
-        continue;
-      }
-      if (rule.admit(now)) {
-        chosen.add(activity);
-      } else {
-        suppressed.incrementAndGet();
+      switch (Rule.judge(rules, activity, now)) {
+        case SEND -> chosen.add(activity);
+        case SUPPRESSED -> suppressed.incrementAndGet();
+        case IGNORED -> { }
       }
     }
-    if (!chosen.isEmpty()) {
-      try {
-        sink.send(chosen);
-      } catch (IOException | RuntimeException e) {
-        failures.incrementAndGet();
-        if (status.up()) {
-          log.warn("activity sink {} is down: {}; the file keeps its activities, retrying with"
-              + " backoff", sink.name(), e.toString());
-        }
-        status = new Status(sink.name(), false, String.valueOf(e.getMessage()),
-            status.up() ? clock.instant() : status.since());
-        throw e instanceof IOException io ? io : new IOException(e.toString(), e);
-      }
-      sent.addAndGet(chosen.size());
-    }
-    if (!status.up()) {
-      log.info("activity sink {} is up again since {}", sink.name(), status.since());
-      status = new Status(sink.name(), true, "", clock.instant());
-    }
-    moveCursor(batch.next());
-    return true;
+    return new Chosen(chosen, batch.next());
   }
 
   /** The sink's state now. */
@@ -183,6 +182,7 @@ public final class Forwarder implements AutoCloseable {
       d.put("downSince", s.since().toString());
     }
     d.put("sent", sent.get());
+    d.put("failures", failures.get());
     d.put("suppressedByRateLimit", suppressed.get());
     d.put("behindBytes", behindBytes());
     return d;
@@ -204,7 +204,7 @@ public final class Forwarder implements AutoCloseable {
   public long behindBytes() {
     try {
       long behind = 0;
-      ActivityFile.Position at = cursor;
+      ActivityFile.Position at = cursor.position();
       for (Path segment : file.segments()) {
         String name = segment.getFileName().toString();
         int order = name.compareTo(at.segment());
@@ -241,7 +241,7 @@ public final class Forwarder implements AutoCloseable {
 
   private void waitForWork(Duration most) {
     synchronized (wake) {
-      if (!pending && !closed) {
+      if (!woken && !closed) {
         try {
           wake.wait(most.toMillis());
         } catch (InterruptedException e) {
@@ -249,7 +249,7 @@ public final class Forwarder implements AutoCloseable {
           closed = true;
         }
       }
-      pending = false;
+      woken = false;
     }
   }
 
@@ -266,27 +266,6 @@ public final class Forwarder implements AutoCloseable {
         }
       }
     }
-  }
-
-  private void moveCursor(ActivityFile.Position next) throws IOException {
-    if (next.equals(cursor)) {
-      return;
-    }
-    Path tmp = cursorFile.resolveSibling(cursorFile.getFileName() + ".tmp");
-    Files.writeString(tmp, JSON.createObjectNode().put("segment", next.segment())
-        .put("offset", next.offset()).toString(), StandardCharsets.UTF_8);
-    Files.move(tmp, cursorFile, StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
-    cursor = next;
-  }
-
-  private java.util.Optional<ActivityFile.Position> readCursor() throws IOException {
-    if (!Files.exists(cursorFile)) {
-      return java.util.Optional.empty();
-    }
-    JsonNode n = JSON.readTree(Files.readString(cursorFile, StandardCharsets.UTF_8));
-    return java.util.Optional.of(new ActivityFile.Position(n.path("segment").asText(),
-        n.path("offset").asLong()));
   }
 
   /** Stops the thread (a batch being sent finishes) and closes the sink. */

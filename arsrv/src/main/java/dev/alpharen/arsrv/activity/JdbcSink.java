@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * Stores activities in the table {@value #TABLE} of a MariaDB/MySQL ({@code jdbc:mariadb:}) or
- * PostgreSQL ({@code jdbc:postgresql:}) database: creates the table when it first connects,
+ * Stores activities in the table {@value #TABLE} of a MariaDB/MySQL ({@code jdbc:mariadb:}, or
+ * {@code jdbc:mysql:}, served by the MariaDB driver) or PostgreSQL ({@code jdbc:postgresql:})
+ * database: creates the table when it first connects,
  * inserts each batch in one transaction, skips ids it holds already (a batch sent again after a
  * failure), and connects again after any error. Times are stored in UTC. Not thread-safe: one
  * forwarder uses it.
@@ -27,18 +28,29 @@ public final class JdbcSink implements ActivitySink {
       + " exchange_id, correlation_id, message, details";
 
   private final String url;
+  private final String driverUrl;
   private final Properties credentials = new Properties();
   private final boolean postgres;
   private Connection connection;
 
+  /** What {@code activities.jdbc.url} may start with, for error messages. */
+  public static final String ALLOWED = "jdbc:mariadb: or jdbc:mysql: (MariaDB, MySQL) or"
+      + " jdbc:postgresql: (PostgreSQL)";
+
   public JdbcSink(String url, String user, String password) {
     if (url.startsWith("jdbc:postgresql:")) {
       postgres = true;
+      driverUrl = url;
     } else if (url.startsWith("jdbc:mariadb:")) {
       postgres = false;
+      driverUrl = url;
+    } else if (url.startsWith("jdbc:mysql:")) {
+      // MariaDB's driver serves MySQL too, but since 3.0 takes this scheme only with an option
+      postgres = false;
+      driverUrl = "jdbc:mariadb:" + url.substring("jdbc:mysql:".length());
     } else {
-      throw new IllegalArgumentException("activity database URL must start with jdbc:mariadb:"
-          + " (MariaDB, MySQL) or jdbc:postgresql:, was '" + url + "'");
+      throw new IllegalArgumentException("activity database URL must start with " + ALLOWED
+          + ", was '" + url + "'");
     }
     this.url = url;
     if (!user.isEmpty()) {
@@ -89,7 +101,7 @@ public final class JdbcSink implements ActivitySink {
 
   private Connection connection() throws SQLException {
     if (connection == null) {
-      Connection c = DriverManager.getConnection(url, credentials);
+      Connection c = DriverManager.getConnection(driverUrl, credentials);
       try {
         c.setAutoCommit(true);
         try (Statement s = c.createStatement()) {

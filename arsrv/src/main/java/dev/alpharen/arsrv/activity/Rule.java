@@ -7,7 +7,9 @@ import java.util.Set;
 /**
  * Which activities go to a sink: those of the listed types (all types when none are listed) of at
  * least a severity, at most {@code ratePerMinute} a minute (0: no limit). The limit is a token
- * bucket holding one minute's worth. Not thread-safe: one forwarder uses it.
+ * bucket holding one minute's worth. A sink's rules are judged together by {@link #judge}: an
+ * activity goes to the sink if any rule that matches it lets it through. Not thread-safe: one
+ * forwarder uses it.
  *
  * @param sink the sink's name
  * @param types the types to send; empty means every type
@@ -36,6 +38,42 @@ public record Rule(String sink, Set<ActivityType> types, Severity minSeverity, i
   public boolean matches(Activity activity) {
     return activity.severity().atLeast(minSeverity)
         && (types.isEmpty() || types.contains(activity.type()));
+  }
+
+  /** What a sink's rules decide about one activity. */
+  public enum Verdict {
+    /** A matching rule let it through. */
+    SEND,
+    /** Rules match it, but each of them has spent its minute's budget. */
+    SUPPRESSED,
+    /** No rule is about it. */
+    IGNORED
+  }
+
+  /**
+   * Judges an activity against all the rules of one sink: it is sent if any matching rule lets it
+   * through. A matching rule without a limit wins before any token is spent; otherwise the first
+   * matching rule with a token left gives one.
+   */
+  public static Verdict judge(java.util.List<Rule> rules, Activity activity, long nowNanos) {
+    boolean matched = false;
+    for (Rule rule : rules) {
+      if (rule.matches(activity)) {
+        if (rule.ratePerMinute() == 0) {
+          return Verdict.SEND;
+        }
+        matched = true;
+      }
+    }
+    if (!matched) {
+      return Verdict.IGNORED;
+    }
+    for (Rule rule : rules) {
+      if (rule.matches(activity) && rule.admit(nowNanos)) {
+        return Verdict.SEND;
+      }
+    }
+    return Verdict.SUPPRESSED;
   }
 
   /** Takes a token of the rate limit at {@code nowNanos}; false if the minute's budget is spent. */

@@ -13,7 +13,7 @@ import java.util.Locale;
 
 /**
  * Sends activities to a syslog receiver as RFC 5424 messages, over UDP (one datagram each, RFC
- * 5426) or TCP (octet-counting framing, RFC 6587, one connection kept open and opened again after
+ * 5426, cut to 8192 bytes on a character boundary) or TCP (octet-counting framing, RFC 6587, one connection kept open and opened again after
  * a failure). Facility local0; the severity maps from {@link Severity}; APP-NAME {@code alpha-ren},
  * MSGID the activity type, structured data {@code [alpharen@32473 ...]} with the id, cluster,
  * integration and exchange. Not thread-safe: one forwarder uses it.
@@ -94,8 +94,21 @@ public final class SyslogSink implements ActivitySink {
     if (udp == null) {
       udp = new DatagramSocket();
     }
-    int length = Math.min(message.length, MAX_UDP);
-    udp.send(new DatagramPacket(message, length, new InetSocketAddress(host, port)));
+    udp.send(new DatagramPacket(message, utf8Prefix(message, MAX_UDP),
+        new InetSocketAddress(host, port)));
+  }
+
+  /** The length of the longest prefix of UTF-8 {@code bytes} within {@code max} that ends on a
+   * character boundary: a datagram cut there is still valid UTF-8 (RFC 5424 §6.4). */
+  static int utf8Prefix(byte[] bytes, int max) {
+    if (bytes.length <= max) {
+      return bytes.length;
+    }
+    int end = max;
+    while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+      end--; // bytes[end] continues a character that began before it: cut before that one
+    }
+    return end;
   }
 
   private void sendTcp(byte[] message) throws IOException {

@@ -402,9 +402,9 @@ public record NodeConfig(
           && !webhook.timeout().isZero() && webhook.timeout().compareTo(Duration.ofMinutes(5)) <= 0,
           "must be more than 0 and at most 5m, was " + Durations.format(webhook.timeout()));
       problems.require("activities.jdbc.url", jdbc.url().isEmpty()
-          || jdbc.url().startsWith("jdbc:mariadb:") || jdbc.url().startsWith("jdbc:postgresql:"),
-          "must start with jdbc:mariadb: (MariaDB, MySQL) or jdbc:postgresql:, was '"
-          + jdbc.url() + "'");
+          || jdbc.url().startsWith("jdbc:mariadb:") || jdbc.url().startsWith("jdbc:mysql:")
+          || jdbc.url().startsWith("jdbc:postgresql:"), "must start with "
+          + dev.alpharen.arsrv.activity.JdbcSink.ALLOWED + ", was '" + jdbc.url() + "'");
       List<String> types = dev.alpharen.arsrv.activity.ActivityType.labels();
       List<String> severities = dev.alpharen.arsrv.activity.Severity.labels();
       for (int i = 0; i < rules.size(); i++) {

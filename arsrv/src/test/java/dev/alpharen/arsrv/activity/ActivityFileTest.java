@@ -103,6 +103,41 @@ class ActivityFileTest {
     }
   }
 
+  @Test
+  void queriesFilterBySeverityAndATimeWindow() throws Exception {
+    try (ActivityFile file = ActivityFile.open(settings(1 << 20, 10, Duration.ofDays(30)), clock)) {
+      Severity[] severities = {Severity.INFO, Severity.WARNING, Severity.ERROR, Severity.NOTICE};
+      for (int i = 0; i < 8; i++) { // one an hour, across midnight: two segments
+        file.append(List.of(new Activity("a" + i, clock.instant(), "c", "n1",
+            ActivityType.EXCHANGE_FAILED, severities[i % 4], "orders", "", "", "m" + i,
+            java.util.Map.of()).toJson()));
+        clock.advance(Duration.ofHours(2));
+      }
+      Instant first = Instant.parse("2026-11-25T10:00:00Z");
+
+      assertEquals(List.of("a6", "a5", "a2", "a1"), ids(file, Severity.WARNING, Instant.EPOCH,
+          Instant.MAX));
+      assertEquals(List.of("a7", "a6", "a5", "a3", "a2", "a1"), ids(file, Severity.NOTICE,
+          Instant.EPOCH, Instant.MAX));
+      // since is inclusive, until exclusive
+      assertEquals(List.of("a6", "a5", "a4", "a3"), ids(file, Severity.DEBUG,
+          first.plus(Duration.ofHours(6)), first.plus(Duration.ofHours(14))));
+      // a7 was recorded at midnight, in the second day's segment; the first one is not read
+      assertEquals(List.of("a7"), ids(file, Severity.DEBUG, Instant.parse("2026-11-26T00:00:00Z"),
+          Instant.MAX));
+      assertEquals(List.of("a2", "a1", "a0"), ids(file, Severity.DEBUG, Instant.EPOCH,
+          first.plus(Duration.ofHours(5))));
+      assertEquals(List.of("a5"), ids(file, Severity.WARNING, first.plus(Duration.ofHours(9)),
+          first.plus(Duration.ofHours(11))));
+    }
+  }
+
+  private static List<String> ids(ActivityFile file, Severity least, Instant since, Instant until)
+      throws Exception {
+    ActivityQuery q = new ActivityQuery(java.util.Set.of(), least, "", "", since, until, 100);
+    return file.query(q, q.limit(), q.since()).stream().map(Activity::id).toList();
+  }
+
   private ActivityFile.Settings settings(long rollBytes, int keepFiles, Duration keepFor) {
     return new ActivityFile.Settings(dir, rollBytes, keepFiles, keepFor);
   }

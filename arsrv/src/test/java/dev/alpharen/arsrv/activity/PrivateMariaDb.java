@@ -9,6 +9,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * (no system service). Grant tables are skipped: any user connects, which is all a test needs.
  * Can be stopped and started again on the same port to make an outage.
  */
-final class PrivateMariaDb implements AutoCloseable {
+final class PrivateMariaDb implements TestDatabase {
   private static final List<Path> SERVERS = List.of(Path.of("/usr/sbin/mariadbd"),
       Path.of("/usr/bin/mariadbd"), Path.of("/usr/sbin/mysqld"));
   private static final List<Path> INSTALLERS = List.of(Path.of("/usr/bin/mariadb-install-db"),
@@ -60,8 +64,8 @@ final class PrivateMariaDb implements AutoCloseable {
     return db;
   }
 
-  /** Starts the server (again) on its port and waits until it accepts connections. */
-  void startServer() throws IOException {
+  @Override
+  public void startServer() throws IOException {
     List<String> command = new ArrayList<>(List.of(server.toString(), "--no-defaults",
         "--datadir=" + dir.resolve("data"), "--port=" + port, "--bind-address=127.0.0.1",
         "--socket=" + dir.resolve("mysqld.sock"), "--pid-file=" + dir.resolve("mysqld.pid"),
@@ -87,15 +91,28 @@ final class PrivateMariaDb implements AutoCloseable {
     });
   }
 
-  /** Stops the server (as a crash would: SIGKILL) and waits until it is gone. */
-  void kill() throws InterruptedException {
+  @Override
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
-  /** A JDBC URL of the database {@code name} on this server. */
-  String url(String name) {
+  @Override
+  public String url(String name) {
     return "jdbc:mariadb://127.0.0.1:" + port + "/" + name;
+  }
+
+  @Override
+  public String user() {
+    return "root";
+  }
+
+  @Override
+  public void createDatabase(String name) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url(""), user(), "");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    }
   }
 
   @Override

@@ -11,6 +11,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +49,35 @@ class SyslogSinkTest {
         received.add(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
       }
       assertParsed(received);
+    }
+  }
+
+  @Test
+  void cutsALongUdpMessageOnACharacterBoundary() throws Exception {
+    try (DatagramSocket listener = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      listener.setSoTimeout(10_000);
+      // three-byte characters past the limit, shifted by 0, 1, 2 bytes: one cut falls inside one
+      List<Activity> longOnes = new ArrayList<>();
+      for (int shift = 0; shift < 3; shift++) {
+        longOnes.add(activity("n1-" + shift, ActivityType.EXCHANGE_FAILED, Severity.ERROR, "orders",
+            "x".repeat(shift) + "\u20ac".repeat(4000)));
+      }
+      try (SyslogSink sink = new SyslogSink("127.0.0.1", listener.getLocalPort(), "udp")) {
+        sink.send(longOnes);
+      }
+      for (Activity a : longOnes) {
+        DatagramPacket packet = new DatagramPacket(new byte[65_535], 65_535);
+        listener.receive(packet);
+        byte[] full = SyslogSink.format(a).getBytes(StandardCharsets.UTF_8);
+        assertTrue(packet.getLength() <= 8192 && packet.getLength() >= 8190,
+            "cut at most two bytes short of 8192: " + packet.getLength());
+        String text = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(packet.getData(), 0, packet.getLength())).toString();
+        assertTrue(new String(full, StandardCharsets.UTF_8).startsWith(text),
+            "the datagram is the message's beginning");
+        assertTrue(RFC5424.matcher(text).matches(), "still RFC 5424: " + text.substring(0, 120));
+      }
     }
   }
 

@@ -184,8 +184,8 @@ class ConfigLoaderTest {
 
     assertEquals(List.of(
         file + ":2: activities.capture: unknown capture 'some'; allowed: off, failures, all",
-        file + ":4: activities.jdbc.url: must start with jdbc:mariadb: (MariaDB, MySQL) or"
-            + " jdbc:postgresql:, was 'jdbc:oracle:thin:@db'",
+        file + ":4: activities.jdbc.url: must start with jdbc:mariadb: or jdbc:mysql: (MariaDB,"
+            + " MySQL) or jdbc:postgresql: (PostgreSQL), was 'jdbc:oracle:thin:@db'",
         file + ":6: activities.rules[0].sink: unknown sink 'kafka'; allowed: syslog, webhook,"
             + " jdbc",
         file + ":7: activities.rules[1].sink: sink 'syslog' is not configured (set"

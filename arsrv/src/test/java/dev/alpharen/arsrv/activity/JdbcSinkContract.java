@@ -17,30 +17,40 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
-/** The JDBC sink against a real MariaDB server that the test starts, stops and starts again. */
-class JdbcSinkTest {
-  private static PrivateMariaDb db;
+/**
+ * The JDBC sink's contract against a real database server that the test starts, kills and starts
+ * again: subclassed once per database (MariaDB, PostgreSQL).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class JdbcSinkContract {
+  private TestDatabase db;
+
+  /** Starts this database's private server. */
+  abstract TestDatabase startDatabase() throws Exception;
 
   @BeforeAll
-  static void startDatabase() throws Exception {
-    db = PrivateMariaDb.start();
-    try (Connection c = DriverManager.getConnection(db.url(""), "root", "");
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE alpharen");
-    }
+  void startServer() throws Exception {
+    db = startDatabase();
+    db.createDatabase("alpharen");
   }
 
   @AfterAll
-  static void stopDatabase() throws Exception {
+  void stopServer() throws Exception {
     if (db != null) {
       db.close();
     }
   }
 
+  /** The server, for subclasses' own tests. */
+  TestDatabase db() {
+    return db;
+  }
+
   @Test
   void createsTheTableInsertsBatchesAndReconnectsAfterAnOutage() throws Exception {
-    try (JdbcSink sink = new JdbcSink(db.url("alpharen"), "root", "")) {
+    try (JdbcSink sink = new JdbcSink(db.url("alpharen"), db.user(), "")) {
       List<Activity> first = batch(0, 50);
       sink.send(first);
       assertEquals(50, count());
@@ -55,7 +65,7 @@ class JdbcSinkTest {
       sink.send(first); // sent again after a crash: skipped, not doubled
 
       assertEquals(60, count());
-      try (Connection c = DriverManager.getConnection(db.url("alpharen"), "root", "");
+      try (Connection c = DriverManager.getConnection(db.url("alpharen"), db.user(), "");
           Statement s = c.createStatement();
           ResultSet r = s.executeQuery("SELECT id, at_utc, type, severity, integration,"
               + " exchange_id, message, details FROM alpharen_activities WHERE id = 'n1-7'")) {
@@ -72,8 +82,8 @@ class JdbcSinkTest {
     }
   }
 
-  private static long count() throws Exception {
-    try (Connection c = DriverManager.getConnection(db.url("alpharen"), "root", "");
+  long count() throws Exception {
+    try (Connection c = DriverManager.getConnection(db.url("alpharen"), db.user(), "");
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT COUNT(*) FROM alpharen_activities")) {
       r.next();
@@ -81,7 +91,7 @@ class JdbcSinkTest {
     }
   }
 
-  private static List<Activity> batch(int from, int count) {
+  static List<Activity> batch(int from, int count) {
     return new ArrayList<>(IntStream.range(from, from + count).mapToObj(i -> new Activity(
         "n1-" + i, Instant.parse("2026-11-25T07:30:00Z").plusMillis(i), "c1", "n1",
         ActivityType.EXCHANGE_FAILED, Severity.ERROR, "orders", "ex-" + i, "",
