@@ -1,6 +1,7 @@
 package dev.alpharen.arhav;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.alpharen.arclst.ClusterSnapshot;
 import dev.alpharen.arclst.MemberInfo;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +25,8 @@ class PeakEwmaPickerTest {
   private final PeakEwmaPicker picker = new PeakEwmaPicker(
       () -> new ClusterSnapshot("c1", "a", status.entrySet().stream().sorted(Map.Entry.comparingByKey())
           .map(e -> member(e.getKey(), e.getValue())).toList()),
-      id -> health.getOrDefault(id, Health.ALIVE), Duration.ofSeconds(1), nanos::get);
+      id -> health.getOrDefault(id, Health.ALIVE), Duration.ofSeconds(1), Duration.ZERO,
+      nanos::get);
 
   private static MemberInfo member(String id, NodeStatus s) {
     return new MemberInfo("127.0.0.1:1", false, new NodeDescriptor(id, "lan", List.of("arsrv"),
@@ -31,7 +34,10 @@ class PeakEwmaPickerTest {
   }
 
   private List<String> order() {
-    return picker.candidates().stream().map(MemberInfo::id).toList();
+    List<String> order = picker.candidates().stream().map(MemberInfo::id).toList();
+    assertEquals(order.isEmpty() ? Optional.empty() : Optional.of(order.get(0)),
+        picker.best(m -> true).map(MemberInfo::id), "best() must agree with candidates()");
+    return order;
   }
 
   @Test
@@ -84,5 +90,39 @@ class PeakEwmaPickerTest {
     picker.observe("a", Duration.ofMillis(1));
     picker.observe("c", Duration.ofMillis(9));
     assertEquals(List.of("a", "b", "c"), order());
+  }
+
+  @Test
+  void theBestAllowedNodeIsTheFirstAllowedCandidate() {
+    picker.observe("a", Duration.ofMillis(1));
+    picker.observe("b", Duration.ofMillis(2));
+    picker.observe("c", Duration.ofMillis(3));
+    assertEquals(Optional.of("b"), picker.best(m -> !m.id().equals("a")).map(MemberInfo::id));
+    assertEquals(Optional.empty(), picker.best(m -> false));
+  }
+
+  @Test
+  void readsMembersAndHealthAgainOnlyOnceTheRefreshHasPassed() {
+    PeakEwmaPicker cached = new PeakEwmaPicker(
+        () -> new ClusterSnapshot("c1", "a", status.entrySet().stream()
+            .sorted(Map.Entry.comparingByKey()).map(e -> member(e.getKey(), e.getValue())).toList()),
+        id -> health.getOrDefault(id, Health.ALIVE), Duration.ofSeconds(1),
+        Duration.ofMillis(100), nanos::get);
+    assertEquals(3, cached.candidates().size());
+    status.put("b", NodeStatus.DRAINING);
+    health.put("c", Health.DEAD);
+    nanos.addAndGet(Duration.ofMillis(99).toNanos());
+    assertEquals(3, cached.candidates().size(), "within the refresh the last reading holds");
+    nanos.addAndGet(Duration.ofMillis(1).toNanos());
+    assertEquals(List.of("a"), cached.candidates().stream().map(MemberInfo::id).toList());
+    assertEquals(Optional.of("a"), cached.best(m -> true).map(MemberInfo::id));
+  }
+
+  @Test
+  void rejectsANegativeRefresh() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new PeakEwmaPicker(() -> null, id -> Health.ALIVE, Duration.ofSeconds(1),
+            Duration.ofMillis(-1), nanos::get));
+    assertEquals("refresh must be 0 or more, was PT-0.001S", e.getMessage());
   }
 }

@@ -66,6 +66,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Node implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
+  /** How stale the picker's reading of members and health may be (far below node.drainGrace). */
+  private static final Duration PICKER_REFRESH = Duration.ofMillis(100);
 
   private final NodeConfig config;
   private final Path dataDir;
@@ -122,7 +124,7 @@ public final class Node implements AutoCloseable {
       started.push(SeedGate.open(hz, readiness, otherSeeds(hz), config.cluster().join().dns(),
           config.cluster().name()));
       picker = new PeakEwmaPicker(this::view, this::healthOf, Duration.ofSeconds(5),
-          System::nanoTime);
+          PICKER_REFRESH, System::nanoTime);
       // This node is the nearest of all until real requests measure it.
       picker.observe(config.node().id(), Duration.ofNanos(100_000));
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -68,7 +68,7 @@ public final class StandaloneProxy implements AutoCloseable {
         }
       }, READY_POLL.toMillis(), READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
       PeakEwmaPicker picker = new PeakEwmaPicker(view, id -> Health.ALIVE,
-          Duration.ofSeconds(5), System::nanoTime);
+          Duration.ofSeconds(5), Duration.ofMillis(100), System::nanoTime);
       ProxyServer proxy = EdgeRoles.startProxy(config.proxy(), view, picker,
           new SimpleMeterRegistry());
       log.info("standalone proxy {} joined cluster '{}' as a lite member; {} node(s) ready",
