@@ -24,7 +24,7 @@ public final class ForwardingHeaders implements HttpHandler {
   private static final List<HttpString> HOP_BY_HOP = List.of(Headers.CONNECTION,
       Headers.KEEP_ALIVE, Headers.PROXY_AUTHORIZATION, new HttpString("Proxy-Connection"),
       Headers.TE, Headers.TRAILER, Headers.TRANSFER_ENCODING, Headers.UPGRADE);
-  /** Never removed on a client's say-so: the proxy needs them to route and frame. */
+  /** Never removed on a Connection header's say-so: the proxy needs them to route and frame. */
   private static final Set<String> KEPT = Set.of("host", "content-length");
 
   private final HttpHandler next;
@@ -36,6 +36,17 @@ public final class ForwardingHeaders implements HttpHandler {
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     HeaderMap headers = exchange.getRequestHeaders();
+    if (headers.contains(Headers.TRANSFER_ENCODING)) {
+      exchange.putAttachment(RetryPolicy.CHUNKED, Boolean.TRUE);
+    }
+    stripHopByHop(headers, HOP_BY_HOP);
+    headers.remove(Headers.X_FORWARDED_HOST);
+    headers.put(FORWARDED, forwarded(exchange));
+    next.handleRequest(exchange);
+  }
+
+  /** Removes {@code hopByHop} and every header the Connection header names (but {@link #KEPT}). */
+  private static void stripHopByHop(HeaderMap headers, List<HttpString> hopByHop) {
     HeaderValues connection = headers.get(Headers.CONNECTION);
     if (connection != null) {
       for (String value : connection) {
@@ -47,12 +58,9 @@ public final class ForwardingHeaders implements HttpHandler {
         }
       }
     }
-    for (HttpString name : HOP_BY_HOP) {
+    for (HttpString name : hopByHop) {
       headers.remove(name);
     }
-    headers.remove(Headers.X_FORWARDED_HOST);
-    headers.put(FORWARDED, forwarded(exchange));
-    next.handleRequest(exchange);
   }
 
   private static String forwarded(HttpServerExchange exchange) {
