@@ -78,6 +78,20 @@ class ProxyServerTest {
   }
 
   @Test
+  void stripsTheNodesHopByHopHeadersBeforeTheClient() throws IOException {
+    String response = send("GET /hop HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertTrue(response.startsWith("HTTP/1.1 200"), response);
+    String head = response.substring(0, response.indexOf("\r\n\r\n")).toLowerCase();
+    for (String hop : List.of("x-hop-secret", "keep-alive", "proxy-authenticate",
+        "proxy-connection", "te", "trailer", "upgrade")) {
+      assertTrue(!head.contains("\r\n" + hop + ":"), hop + " reached the client: " + response);
+    }
+    assertTrue(!head.contains("x-hop-secret"), "the node's Connection header reached the client: "
+        + response);
+    assertTrue(head.contains("\r\nx-end: end-to-end"), response);
+  }
+
+  @Test
   void reframesAChunkedBodyForTheNode() throws IOException {
     String response = send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
         + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
