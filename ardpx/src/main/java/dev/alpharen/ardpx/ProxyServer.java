@@ -97,7 +97,7 @@ public final class ProxyServer implements AutoCloseable {
         .addHttpListener(settings.port(), settings.host())
         // Undertow's own limits sit above ours, so that ours answer with their own statuses.
         .setServerOption(UndertowOptions.MAX_HEADER_SIZE, limits.maxHeaderBytes() * 4)
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, limits.maxBodyBytes())
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, limits.maxBodyBytes() + 65_536)
         .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT,
             (int) limits.clientTimeout().toMillis())
         .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) limits.idleTimeout().toMillis())
