@@ -24,12 +24,23 @@ import java.util.function.Predicate;
  * and a busy node yields to an idle one. Nodes not measured yet count as the median of the
  * measured ones, so a newly joined node gets tried. Ties go to the lower node id.
  *
+ * <p>A node whose latency is an outlier — more than 4× the best node's and
+ * more than {@code OUTLIER_MARGIN} (10 ms) above it — comes after every other node however idle
+ * it is: the in-flight factor would otherwise send it a share of the requests whenever the fast
+ * nodes queue, and each of those requests would be slow. It still gets one request every
+ * {@code PROBE_INTERVAL} (250 ms) from {@link #best}, so that its estimate follows when it
+ * recovers, and it takes requests again once the others' latency rises toward its own.
+ *
  * <p>Which nodes may serve (ACTIVE in the cluster view, ALIVE to the failure detector) is read
  * at most once per {@code refresh} and kept as an immutable array, so that {@link #best} — called
  * for every proxied request — is one pass over that array with no lock and no allocation.
  * Thread-safe.
  */
 public final class PeakEwmaPicker implements NodePicker {
+  private static final double OUTLIER_RATIO = 4;
+  private static final long OUTLIER_MARGIN_NANOS = Duration.ofMillis(10).toNanos();
+  private static final long PROBE_INTERVAL_NANOS = Duration.ofMillis(250).toNanos();
+
   private final ClusterView cluster;
   private final Function<String, Health> health;
   private final Duration decay;
@@ -63,10 +74,12 @@ public final class PeakEwmaPicker implements NodePicker {
   public List<MemberInfo> candidates() {
     Usable u = usable();
     double fallback = medianEstimate(u);
+    double fastest = fastest(u, m -> true);
     Integer[] order = new Integer[u.members.length];
     Arrays.setAll(order, i -> i);
     // Stable sort over members already in id order: equal costs keep the lower id first.
-    Arrays.sort(order, Comparator.comparingDouble(i -> cost(u.ewmas[i], fallback)));
+    Arrays.sort(order, Comparator.comparing((Integer i) -> outlier(u.ewmas[i], fastest))
+        .thenComparingDouble(i -> cost(u.ewmas[i], fallback)));
     List<MemberInfo> sorted = new ArrayList<>(order.length);
     for (int i : order) {
       sorted.add(u.members[i]);
@@ -77,14 +90,23 @@ public final class PeakEwmaPicker implements NodePicker {
   @Override
   public Optional<MemberInfo> best(Predicate<MemberInfo> allowed) {
     Usable u = usable();
+    double fastest = fastest(u, allowed);
     double fallback = -1; // the median, computed only if an unmeasured node is met
     int best = -1;
+    int probe = -1;
     double bestCost = Double.POSITIVE_INFINITY;
+    long now = nanoClock.getAsLong();
     for (int i = 0; i < u.members.length; i++) {
       if (!allowed.test(u.members[i])) {
         continue;
       }
       PeakEwma ewma = u.ewmas[i];
+      if (outlier(ewma, fastest)) {
+        if (probe < 0 && now - ewma.lastBeginNanos(u.readAtNanos) >= PROBE_INTERVAL_NANOS) {
+          probe = i;
+        }
+        continue;
+      }
       if (!ewma.measured() && fallback < 0) {
         fallback = medianEstimate(u);
       }
@@ -94,13 +116,16 @@ public final class PeakEwmaPicker implements NodePicker {
         bestCost = cost;
       }
     }
+    if (probe >= 0 && u.ewmas[probe].claimProbe(now, PROBE_INTERVAL_NANOS)) {
+      return Optional.of(u.members[probe]);
+    }
     return best < 0 ? Optional.empty() : Optional.of(u.members[best]);
   }
 
   @Override
   public Call begin(String nodeId) {
     PeakEwma ewma = ewma(nodeId);
-    ewma.begin();
+    ewma.begin(nanoClock.getAsLong());
     return new Call() {
       @Override
       public void done(Duration latency) {
@@ -161,6 +186,26 @@ public final class PeakEwmaPicker implements NodePicker {
       ewmas[i] = ewma(members.get(i).id());
     }
     return new Usable(now, members.toArray(MemberInfo[]::new), ewmas);
+  }
+
+  /** The lowest measured latency estimate among the allowed nodes; infinite when none. */
+  private static double fastest(Usable u, Predicate<MemberInfo> allowed) {
+    double fastest = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < u.members.length; i++) {
+      if (u.ewmas[i].measured() && allowed.test(u.members[i])) {
+        fastest = Math.min(fastest, u.ewmas[i].estimateNanos());
+      }
+    }
+    return fastest;
+  }
+
+  private static boolean outlier(PeakEwma ewma, double fastestNanos) {
+    if (!ewma.measured() || Double.isInfinite(fastestNanos)) {
+      return false;
+    }
+    double estimate = ewma.estimateNanos();
+    return estimate > OUTLIER_RATIO * fastestNanos
+        && estimate - fastestNanos > OUTLIER_MARGIN_NANOS;
   }
 
   private static double cost(PeakEwma ewma, double fallbackNanos) {

@@ -125,4 +125,36 @@ class PeakEwmaPickerTest {
             Duration.ofMillis(-1), nanos::get));
     assertEquals("refresh must be 0 or more, was PT-0.001S", e.getMessage());
   }
+
+  @Test
+  void aLatencyOutlierGetsOnlyAProbeHoweverBusyTheOthersAre() {
+    picker.observe("a", Duration.ofMillis(1));
+    picker.observe("b", Duration.ofMillis(1));
+    picker.observe("c", Duration.ofMillis(50));
+    for (int i = 0; i < 60; i++) { // 61 ms of cost each: by cost alone c would win
+      picker.begin("a");
+      picker.begin("b");
+    }
+    assertEquals("c", order().get(2), "an outlier comes last");
+    assertEquals(Optional.of("a"), picker.best(m -> true).map(MemberInfo::id));
+    nanos.addAndGet(Duration.ofMillis(250).toNanos());
+    assertEquals(Optional.of("c"), picker.best(m -> true).map(MemberInfo::id),
+        "one probe once 250 ms passed without a request to it");
+    assertEquals(Optional.of("a"), picker.best(m -> true).map(MemberInfo::id),
+        "and only one");
+    assertEquals(Optional.of("c"), picker.best(m -> !m.id().equals("a") && !m.id().equals("b"))
+        .map(MemberInfo::id), "the only node left is no outlier");
+  }
+
+  @Test
+  void aSlowerNodeWithinTheMarginStillTakesTheOverflow() {
+    picker.observe("a", Duration.ofMillis(1));
+    picker.observe("b", Duration.ofMillis(1));
+    picker.observe("c", Duration.ofMillis(8)); // 8× slower but only 7 ms: no outlier
+    for (int i = 0; i < 10; i++) {
+      picker.begin("a");
+      picker.begin("b");
+    }
+    assertEquals(List.of("c", "a", "b"), order());
+  }
 }

@@ -20,6 +20,8 @@ public final class PeakEwma {
   private final AtomicLong estimateBits = new AtomicLong(UNMEASURED);
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile long lastNanos;
+  /** When a request last began, or {@link Long#MIN_VALUE} before the first. */
+  private final AtomicLong lastBeginNanos = new AtomicLong(Long.MIN_VALUE);
 
   /** @param decay how long a peak takes to fade to about a third (1/e) of its excess */
   public PeakEwma(Duration decay) {
@@ -76,6 +78,32 @@ public final class PeakEwma {
 
   public void begin() {
     inFlight.incrementAndGet();
+  }
+
+  /** {@link #begin()}, remembering when. */
+  public void begin(long nowNanos) {
+    inFlight.incrementAndGet();
+    lastBeginNanos.set(nowNanos);
+  }
+
+  /** When a request last began; {@code ifNever} (and from then on that) if none has. */
+  public long lastBeginNanos(long ifNever) {
+    long last = lastBeginNanos.get();
+    if (last == Long.MIN_VALUE) {
+      lastBeginNanos.compareAndSet(Long.MIN_VALUE, ifNever);
+      last = lastBeginNanos.get();
+    }
+    return last;
+  }
+
+  /**
+   * Claims the next probe of a node that is otherwise left alone: true for one caller once
+   * {@code intervalNanos} have passed since the last request began.
+   */
+  public boolean claimProbe(long nowNanos, long intervalNanos) {
+    long last = lastBeginNanos.get();
+    return last != Long.MIN_VALUE && nowNanos - last >= intervalNanos
+        && lastBeginNanos.compareAndSet(last, nowNanos);
   }
 
   public void end() {
