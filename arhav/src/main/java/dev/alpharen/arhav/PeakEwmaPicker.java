@@ -24,8 +24,9 @@ import java.util.function.Predicate;
  * and a busy node yields to an idle one. Nodes not measured yet count as the median of the
  * measured ones, so a newly joined node gets tried. Ties go to the lower node id.
  *
- * <p>A node whose latency is an outlier — more than 4× the best node's and
- * more than {@code OUTLIER_MARGIN} (10 ms) above it — comes after every other node however idle
+ * <p>A node whose latency is an outlier — its average latency (without the peak, so that one slow
+ * answer does not make an outlier) more than 4× the fastest node's and more than
+ * {@code OUTLIER_MARGIN} (10 ms) above it — comes after every other node however idle
  * it is: the in-flight factor would otherwise send it a share of the requests whenever the fast
  * nodes queue, and each of those requests would be slow. It still gets one request every
  * {@code PROBE_INTERVAL} (250 ms) from {@link #best}, so that its estimate follows when it
@@ -188,12 +189,12 @@ public final class PeakEwmaPicker implements NodePicker {
     return new Usable(now, members.toArray(MemberInfo[]::new), ewmas);
   }
 
-  /** The lowest measured latency estimate among the allowed nodes; infinite when none. */
+  /** The lowest measured average latency among the allowed nodes; infinite when none. */
   private static double fastest(Usable u, Predicate<MemberInfo> allowed) {
     double fastest = Double.POSITIVE_INFINITY;
     for (int i = 0; i < u.members.length; i++) {
       if (u.ewmas[i].measured() && allowed.test(u.members[i])) {
-        fastest = Math.min(fastest, u.ewmas[i].estimateNanos());
+        fastest = Math.min(fastest, u.ewmas[i].meanNanos());
       }
     }
     return fastest;
@@ -203,9 +204,8 @@ public final class PeakEwmaPicker implements NodePicker {
     if (!ewma.measured() || Double.isInfinite(fastestNanos)) {
       return false;
     }
-    double estimate = ewma.estimateNanos();
-    return estimate > OUTLIER_RATIO * fastestNanos
-        && estimate - fastestNanos > OUTLIER_MARGIN_NANOS;
+    double mean = ewma.meanNanos();
+    return mean > OUTLIER_RATIO * fastestNanos && mean - fastestNanos > OUTLIER_MARGIN_NANOS;
   }
 
   private static double cost(PeakEwma ewma, double fallbackNanos) {

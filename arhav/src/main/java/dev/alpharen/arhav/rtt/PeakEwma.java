@@ -18,6 +18,8 @@ public final class PeakEwma {
 
   private final double decayNanos;
   private final AtomicLong estimateBits = new AtomicLong(UNMEASURED);
+  /** The same average without the peak: one slow sample barely moves it. */
+  private final AtomicLong meanBits = new AtomicLong(UNMEASURED);
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile long lastNanos;
   /** When a request last began, or {@link Long#MIN_VALUE} before the first. */
@@ -53,6 +55,14 @@ public final class PeakEwma {
         break;
       }
     }
+    while (true) {
+      long bits = meanBits.get();
+      double next = bits == UNMEASURED ? sample
+          : Double.longBitsToDouble(bits) * weight + sample * (1 - weight);
+      if (meanBits.compareAndSet(bits, Double.doubleToRawLongBits(next))) {
+        break;
+      }
+    }
     lastNanos = nowNanos;
   }
 
@@ -68,6 +78,16 @@ public final class PeakEwma {
   /** The current latency estimate in nanoseconds; 0 before the first sample. */
   public double estimateNanos() {
     long bits = estimateBits.get();
+    return bits == UNMEASURED ? 0 : Double.longBitsToDouble(bits);
+  }
+
+  /**
+   * The time-weighted average latency in nanoseconds, without the jump to a peak (0 before the
+   * first sample): what the node is like lately rather than at its worst, for telling a
+   * persistently slow node from one slow answer.
+   */
+  public double meanNanos() {
+    long bits = meanBits.get();
     return bits == UNMEASURED ? 0 : Double.longBitsToDouble(bits);
   }
 
