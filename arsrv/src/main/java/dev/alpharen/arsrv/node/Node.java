@@ -256,11 +256,7 @@ public final class Node implements AutoCloseable {
     brokerStatus.bindTo(meters);
     new JvmMemoryMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
-    http.mountMetrics(exchange -> {
-      exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE,
-          "text/plain; version=0.0.4; charset=utf-8");
-      exchange.getResponseSender().send(meters.scrape());
-    });
+    http.mountMetrics(NodeHttpServer.prometheus(meters));
     readiness.notReady("integrations", "deploying the cluster's integrations");
     String dir = config.integrations().dir();
     try {
