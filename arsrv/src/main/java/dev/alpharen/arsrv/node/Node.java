@@ -68,6 +68,8 @@ public final class Node implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
   /** How stale the picker's reading of members and health may be (far below node.drainGrace). */
   private static final Duration PICKER_REFRESH = Duration.ofMillis(100);
+  /** How fast a latency peak fades in the picker: 1 s, so one slow answer costs a node little. */
+  private static final Duration PICKER_DECAY = Duration.ofSeconds(1);
 
   private final NodeConfig config;
   private final Path dataDir;
@@ -123,7 +125,7 @@ public final class Node implements AutoCloseable {
       HazelcastInstance hz = cluster.hazelcast();
       started.push(SeedGate.open(hz, readiness, otherSeeds(hz), config.cluster().join().dns(),
           config.cluster().name()));
-      picker = new PeakEwmaPicker(this::view, this::healthOf, Duration.ofSeconds(5),
+      picker = new PeakEwmaPicker(this::view, this::healthOf, PICKER_DECAY,
           PICKER_REFRESH, System::nanoTime);
       // This node is the nearest of all until real requests measure it.
       picker.observe(config.node().id(), Duration.ofNanos(100_000));

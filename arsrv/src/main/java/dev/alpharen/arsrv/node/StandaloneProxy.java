@@ -87,7 +87,7 @@ public final class StandaloneProxy implements AutoCloseable {
         }
       }, READY_POLL.toMillis(), READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
       PeakEwmaPicker picker = new PeakEwmaPicker(view, id -> Health.ALIVE,
-          Duration.ofSeconds(5), Duration.ofMillis(100), System::nanoTime);
+          Duration.ofSeconds(1), Duration.ofMillis(100), System::nanoTime);
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       meters.config().commonTags("node", config.node().id());
       new JvmMemoryMetrics().bindTo(meters);
