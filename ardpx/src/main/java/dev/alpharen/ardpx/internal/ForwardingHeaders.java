@@ -64,6 +64,9 @@ public final class ForwardingHeaders implements HttpHandler {
     HeaderValues connection = headers.get(Headers.CONNECTION);
     if (connection != null) {
       for (String value : connection) {
+        if (value.equalsIgnoreCase("keep-alive") || value.equalsIgnoreCase("close")) {
+          continue; // the usual value, naming no header: spare the split on every request
+        }
         for (String token : value.split(",")) {
           String name = token.trim();
           if (!name.isEmpty() && !KEPT.contains(name.toLowerCase(Locale.ROOT))) {
