@@ -10,6 +10,7 @@ import dev.alpharen.ardpx.internal.NodeProxyClient;
 import dev.alpharen.ardpx.internal.OutlierEjector;
 import dev.alpharen.ardpx.internal.RequestLimits;
 import dev.alpharen.ardpx.internal.RequestRecorder;
+import dev.alpharen.ardpx.internal.RetryPolicy;
 import dev.alpharen.arhav.NodePicker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Undertow;
@@ -19,7 +20,6 @@ import io.undertow.server.handlers.proxy.ProxyHandler;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -63,15 +63,25 @@ public final class ProxyServer implements AutoCloseable {
    */
   public static ProxyServer start(ProxySettings settings, NodePicker picker, ClusterView cluster,
       MeterRegistry meters) throws IOException {
+    return start(settings, picker, cluster, meters,
+        new OutlierEjector(5, Duration.ofSeconds(1), Duration.ofSeconds(30)));
+  }
+
+  /** {@link #start(ProxySettings, NodePicker, ClusterView, MeterRegistry)} with its ejector. */
+  static ProxyServer start(ProxySettings settings, NodePicker picker, ClusterView cluster,
+      MeterRegistry meters, OutlierEjector ejector) throws IOException {
     ProxyLimits limits = settings.limits();
     BackendMeters backendMeters = new BackendMeters(meters);
-    NodeProxyClient client = new NodeProxyClient(picker,
-        new OutlierEjector(5, Duration.ofSeconds(1), Duration.ofSeconds(30)), backendMeters,
-        Clock.systemUTC());
+    NodeProxyClient client = new NodeProxyClient(picker, ejector, backendMeters,
+        System::nanoTime);
+    // A refused connection is retried on another node whatever the method: nothing reached the
+    // node. A connection that breaks after the request went out is retried only for what
+    // RetryPolicy allows (idempotent, no body); anything else gets 503.
     ProxyHandler proxy = ProxyHandler.builder()
         .setProxyClient(client)
         .setMaxRequestTime((int) limits.requestTimeout().toMillis())
         .setMaxConnectionRetries(settings.connectRetries())
+        .setIdempotentRequestPredicate(RetryPolicy.AFTER_SEND)
         .setRewriteHostHeader(false)
         .setReuseXForwarded(false)
         .build();
@@ -87,7 +97,7 @@ public final class ProxyServer implements AutoCloseable {
         .addHttpListener(settings.port(), settings.host())
         // Undertow's own limits sit above ours, so that ours answer with their own statuses.
         .setServerOption(UndertowOptions.MAX_HEADER_SIZE, limits.maxHeaderBytes() * 4)
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, limits.maxBodyBytes())
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, limits.maxBodyBytes() + 65_536)
         .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT,
             (int) limits.clientTimeout().toMillis())
         .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) limits.idleTimeout().toMillis())
@@ -114,7 +124,7 @@ public final class ProxyServer implements AutoCloseable {
     });
     pruner.scheduleWithFixedDelay(() -> {
       try {
-        Set<String> present = cluster.snapshot().members().stream().map(MemberInfo::http)
+        Set<String> present = cluster.snapshot().members().stream().map(MemberInfo::id)
             .collect(Collectors.toSet());
         client.prune(present);
       } catch (RuntimeException e) {

@@ -78,6 +78,47 @@ class ProxyServerTest {
   }
 
   @Test
+  void stripsTheNodesHopByHopHeadersBeforeTheClient() throws IOException {
+    String response = send("GET /hop HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertTrue(response.startsWith("HTTP/1.1 200"), response);
+    String head = response.substring(0, response.indexOf("\r\n\r\n")).toLowerCase();
+    for (String hop : List.of("x-hop-secret", "keep-alive", "proxy-authenticate",
+        "proxy-connection", "te", "trailer", "upgrade")) {
+      assertTrue(!head.contains("\r\n" + hop + ":"), hop + " reached the client: " + response);
+    }
+    assertTrue(!head.contains("x-hop-secret"), "the node's Connection header reached the client: "
+        + response);
+    assertTrue(head.contains("\r\nx-end: end-to-end"), response);
+  }
+
+  @Test
+  void anOversizeChunkedBodyGets413() throws IOException {
+    StringBuilder request = new StringBuilder("POST /echo HTTP/1.1\r\nHost: x\r\n"
+        + "Transfer-Encoding: chunked\r\n\r\n");
+    for (int i = 0; i < 5; i++) {
+      request.append("190\r\n").append("c".repeat(400)).append("\r\n"); // 2000 bytes in all
+    }
+    String response = send(request.append("0\r\n\r\n").toString());
+    assertTrue(response.startsWith("HTTP/1.1 413"), response);
+    assertTrue(response.contains("at most 1024 are allowed"), response);
+  }
+
+  @Test
+  void aChunkedBodyWithinTheLimitPasses() throws IOException {
+    String response = send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        + "\r\n400\r\n" + "d".repeat(1024) + "\r\n0\r\n\r\n");
+    assertTrue(response.startsWith("HTTP/1.1 200"), response);
+    assertEquals(1024, backend.lastBody.length());
+  }
+
+  @Test
+  void differingContentLengthsGet400() throws IOException {
+    String response = send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+        + "Content-Length: 6\r\n\r\nhello!");
+    assertTrue(response.startsWith("HTTP/1.1 400"), response);
+  }
+
+  @Test
   void reframesAChunkedBodyForTheNode() throws IOException {
     String response = send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
         + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");

@@ -2,6 +2,7 @@ package dev.alpharen.ardpx.internal;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ResponseCommitListener;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
@@ -17,15 +18,27 @@ import java.util.Set;
  * every header the Connection header names), which belong to the client's connection only, and
  * replaces any {@code Forwarded} and {@code X-Forwarded-Host} the client sent with ARDPX's own
  * (RFC 7239: {@code for}, {@code host}, {@code proto}). Undertow's proxy handler then sets
- * X-Forwarded-For/-Proto/-Port/-Server itself and frames the body anew. Thread-safe.
+ * X-Forwarded-For/-Proto/-Port/-Server itself and frames the body anew. The node's answer loses
+ * its hop-by-hop headers too (Connection, Keep-Alive, Proxy-*, TE, Trailer, Upgrade and what its
+ * Connection header names) before it goes to the client. Thread-safe.
  */
 public final class ForwardingHeaders implements HttpHandler {
   private static final HttpString FORWARDED = new HttpString("Forwarded");
   private static final List<HttpString> HOP_BY_HOP = List.of(Headers.CONNECTION,
       Headers.KEEP_ALIVE, Headers.PROXY_AUTHORIZATION, new HttpString("Proxy-Connection"),
       Headers.TE, Headers.TRAILER, Headers.TRANSFER_ENCODING, Headers.UPGRADE);
-  /** Never removed on a client's say-so: the proxy needs them to route and frame. */
-  private static final Set<String> KEPT = Set.of("host", "content-length");
+  /**
+   * The node's hop-by-hop headers, removed from its answer before it goes to the client; the
+   * framing headers (Content-Length, Transfer-Encoding) stay, for Undertow frames the answer
+   * anew for the client's connection from them.
+   */
+  private static final List<HttpString> RESPONSE_HOP_BY_HOP = List.of(Headers.CONNECTION,
+      Headers.KEEP_ALIVE, Headers.PROXY_AUTHENTICATE, Headers.PROXY_AUTHORIZATION,
+      new HttpString("Proxy-Connection"), Headers.TE, Headers.TRAILER, Headers.UPGRADE);
+  /** Never removed on a Connection header's say-so: the proxy needs them to route and frame. */
+  private static final Set<String> KEPT = Set.of("host", "content-length", "transfer-encoding");
+  private static final ResponseCommitListener STRIP_RESPONSE =
+      exchange -> stripHopByHop(exchange.getResponseHeaders(), RESPONSE_HOP_BY_HOP);
 
   private final HttpHandler next;
 
@@ -36,9 +49,24 @@ public final class ForwardingHeaders implements HttpHandler {
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     HeaderMap headers = exchange.getRequestHeaders();
+    if (headers.contains(Headers.TRANSFER_ENCODING)) {
+      exchange.putAttachment(RetryPolicy.CHUNKED, Boolean.TRUE);
+    }
+    stripHopByHop(headers, HOP_BY_HOP);
+    headers.remove(Headers.X_FORWARDED_HOST);
+    headers.put(FORWARDED, forwarded(exchange));
+    exchange.addResponseCommitListener(STRIP_RESPONSE);
+    next.handleRequest(exchange);
+  }
+
+  /** Removes {@code hopByHop} and every header the Connection header names (but {@link #KEPT}). */
+  private static void stripHopByHop(HeaderMap headers, List<HttpString> hopByHop) {
     HeaderValues connection = headers.get(Headers.CONNECTION);
     if (connection != null) {
       for (String value : connection) {
+        if (value.equalsIgnoreCase("keep-alive") || value.equalsIgnoreCase("close")) {
+          continue; // the usual value, naming no header: spare the split on every request
+        }
         for (String token : value.split(",")) {
           String name = token.trim();
           if (!name.isEmpty() && !KEPT.contains(name.toLowerCase(Locale.ROOT))) {
@@ -47,12 +75,9 @@ public final class ForwardingHeaders implements HttpHandler {
         }
       }
     }
-    for (HttpString name : HOP_BY_HOP) {
+    for (HttpString name : hopByHop) {
       headers.remove(name);
     }
-    headers.remove(Headers.X_FORWARDED_HOST);
-    headers.put(FORWARDED, forwarded(exchange));
-    next.handleRequest(exchange);
   }
 
   private static String forwarded(HttpServerExchange exchange) {

@@ -8,7 +8,8 @@ import io.undertow.util.Headers;
 /**
  * Refuses requests over the proxy's limits before they reach a node, each with its own status:
  * headers larger than {@code maxHeaderBytes} → 431, a declared body larger than
- * {@code maxBodyBytes} → 413 (a chunked body is cut off by the server's entity limit), and
+ * {@code maxBodyBytes} → 413 (a chunked body, whose size is known only as it arrives, is cut
+ * off where it passes the limit, and the answer is 413 too — see {@link BodyLimit}), and
  * ambiguous framing — Content-Length together with Transfer-Encoding, or several differing
  * Content-Lengths — → 400, so no request can be read two ways (request smuggling). Thread-safe.
  */
@@ -57,6 +58,17 @@ public final class RequestLimits implements HttpHandler {
             + " are allowed");
         return;
       }
+    } else if (chunked) {
+      exchange.addRequestWrapper((factory, ex) -> new BodyLimit(factory.create(), ex,
+          maxBodyBytes));
+      exchange.addDefaultResponseListener(ex -> {
+        if (ex.getAttachment(BodyLimit.EXCEEDED) == null) {
+          return false;
+        }
+        refuse(ex, 413, "request body is over " + maxBodyBytes + " bytes; at most "
+            + maxBodyBytes + " are allowed");
+        return true;
+      });
     }
     next.handleRequest(exchange);
   }

@@ -3,8 +3,6 @@ package dev.alpharen.ardpx.internal;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +11,9 @@ import org.slf4j.LoggerFactory;
  * as one line on the {@code alpharen.access} logger at INFO:
  * {@code 127.0.0.1 "GET /path?q HTTP/1.1" 200 512 3.1ms backend=node-1} (client, request line,
  * status, response body bytes, time from request to last byte, serving node or {@code -}).
- * Thread-safe.
+ * The line is formatted on the I/O thread but written elsewhere: the node's logback.xml sends
+ * this logger through an asynchronous appender that drops lines rather than stall requests when
+ * its queue is full. Thread-safe.
  */
 public final class RequestRecorder implements HttpHandler {
   /** The access log's logger name; route it to its own file in logback.xml. */
@@ -35,7 +35,7 @@ public final class RequestRecorder implements HttpHandler {
     long start = System.nanoTime();
     exchange.addExchangeCompleteListener((done, nextListener) -> {
       try {
-        record(done, Duration.ofNanos(System.nanoTime() - start));
+        record(done, System.nanoTime() - start);
       } finally {
         nextListener.proceed();
       }
@@ -43,20 +43,20 @@ public final class RequestRecorder implements HttpHandler {
     next.handleRequest(exchange);
   }
 
-  private void record(HttpServerExchange exchange, Duration took) {
-    String backend = exchange.getAttachment(NodeProxyClient.NODE);
-    meters.answered(backend == null ? "none" : backend, exchange.getStatusCode(), took);
+  private void record(HttpServerExchange exchange, long tookNanos) {
+    BackendMeters.Backend backend = exchange.getAttachment(NodeProxyClient.BACKEND);
+    (backend == null ? meters.none() : backend).answered(exchange.getStatusCode(), tookNanos);
     if (log && access.isInfoEnabled()) {
       InetSocketAddress source = exchange.getSourceAddress();
       String query = exchange.getQueryString().isEmpty() ? "" : "?" + exchange.getQueryString();
       String target = (exchange.getRequestURI() + query).replace("\"", "%22");
-      access.info("{} \"{} {} {}\" {} {} {}ms backend={}",
+      long tenths = tookNanos / 100_000;
+      access.info("{} \"{} {} {}\" {} {} {}.{}ms backend={}",
           source == null || source.getAddress() == null ? "-"
               : source.getAddress().getHostAddress(),
           exchange.getRequestMethod(), target, exchange.getProtocol(),
-          exchange.getStatusCode(), exchange.getResponseBytesSent(),
-          String.format(Locale.ROOT, "%.1f", took.toNanos() / 1e6),
-          backend == null ? "-" : backend);
+          exchange.getStatusCode(), exchange.getResponseBytesSent(), tenths / 10, tenths % 10,
+          backend == null ? "-" : backend.id());
     }
   }
 }

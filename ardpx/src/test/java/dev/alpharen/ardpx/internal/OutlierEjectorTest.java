@@ -6,32 +6,31 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class OutlierEjectorTest {
-  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private static final long T0 = 42_000_000_000L; // monotonic nanos, any origin
   private final OutlierEjector ejector = new OutlierEjector(5, Duration.ofSeconds(1),
       Duration.ofSeconds(8));
 
   @Test
   void aRefusedConnectionEjectsForTheBaseBackoff() {
     ejector.connectFailed("b", T0);
-    assertTrue(ejector.ejected("b", T0.plusMillis(999)));
-    assertFalse(ejector.ejected("b", T0.plusMillis(1000)));
+    assertTrue(ejector.ejected("b", ms(999)));
+    assertFalse(ejector.ejected("b", ms(1000)));
   }
 
   @Test
   void theBackoffDoublesWithRepeatsUpToTheCap() {
     ejector.connectFailed("b", T0);
-    ejector.connectFailed("b", T0.plusSeconds(1));
-    assertTrue(ejector.ejected("b", T0.plusMillis(2999)));
-    assertFalse(ejector.ejected("b", T0.plusSeconds(3)));
+    ejector.connectFailed("b", ms(1_000));
+    assertTrue(ejector.ejected("b", ms(2999)));
+    assertFalse(ejector.ejected("b", ms(3_000)));
     for (int i = 0; i < 10; i++) {
-      ejector.connectFailed("b", T0.plusSeconds(100));
+      ejector.connectFailed("b", ms(100_000));
     }
-    assertTrue(ejector.ejected("b", T0.plusSeconds(107)));
-    assertFalse(ejector.ejected("b", T0.plusSeconds(108)), "capped at 8 s");
+    assertTrue(ejector.ejected("b", ms(107_000)));
+    assertFalse(ejector.ejected("b", ms(108_000)), "capped at 8 s");
   }
 
   @Test
@@ -51,10 +50,10 @@ class OutlierEjectorTest {
   @Test
   void servingAgainResetsTheBackoff() {
     ejector.connectFailed("b", T0);
-    ejector.connectFailed("b", T0.plusSeconds(1));
-    ejector.answered("b", 200, T0.plusSeconds(10));
-    ejector.connectFailed("b", T0.plusSeconds(20));
-    assertFalse(ejector.ejected("b", T0.plusSeconds(21)), "back to the base backoff");
+    ejector.connectFailed("b", ms(1_000));
+    ejector.answered("b", 200, ms(10_000));
+    ejector.connectFailed("b", ms(20_000));
+    assertFalse(ejector.ejected("b", ms(21_000)), "back to the base backoff");
   }
 
   @Test
@@ -70,5 +69,28 @@ class OutlierEjectorTest {
     assertEquals("maxBackoff must be at least baseBackoff (PT2S), was PT1S",
         assertThrows(IllegalArgumentException.class,
             () -> new OutlierEjector(5, Duration.ofSeconds(2), Duration.ofSeconds(1))).getMessage());
+  }
+
+  @Test
+  void brokenResponsesCountTowardsTheStreak() {
+    OutlierEjector.Node b = ejector.node("b");
+    for (int i = 0; i < 4; i++) {
+      b.failed(T0);
+    }
+    assertFalse(b.ejected(T0));
+    b.answered(500, T0);
+    assertTrue(b.ejected(T0), "4 broken responses and a 500 make 5 in a row");
+    assertTrue(ejector.ejected("b", ms(999)));
+  }
+
+  @Test
+  void rejectsANonPositiveBaseBackoff() {
+    assertEquals("baseBackoff must be positive, was PT0S",
+        assertThrows(IllegalArgumentException.class,
+            () -> new OutlierEjector(5, Duration.ZERO, Duration.ofSeconds(1))).getMessage());
+  }
+
+  private static long ms(long millis) {
+    return T0 + millis * 1_000_000L;
   }
 }

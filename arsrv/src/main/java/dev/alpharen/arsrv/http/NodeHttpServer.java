@@ -4,6 +4,7 @@ import dev.alpharen.arhav.probe.ProbeHandler;
 import dev.alpharen.arsrv.node.Readiness;
 import dev.alpharen.arsrv.node.StartupException;
 import dev.alpharen.arwadm.HttpJson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.BlockingHandler;
@@ -89,6 +90,15 @@ public final class NodeHttpServer implements AutoCloseable {
   /** Serves ARHAV's probes with this handler from now on (pings are answered from the start). */
   public void mountProbes(HttpHandler handler) {
     probes.switchTo(handler);
+  }
+
+  /** A handler that answers with the registry's meters as Prometheus text. */
+  public static HttpHandler prometheus(PrometheusMeterRegistry meters) {
+    return exchange -> {
+      exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE,
+          "text/plain; version=0.0.4; charset=utf-8");
+      exchange.getResponseSender().send(meters.scrape());
+    };
   }
 
   /** Serves {@code /metrics} (Prometheus text) from now on. */

@@ -66,6 +66,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Node implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
+  /** How stale the picker's reading of members and health may be (far below node.drainGrace). */
+  private static final Duration PICKER_REFRESH = Duration.ofMillis(100);
+  /** How fast a latency peak fades in the picker: 1 s, so one slow answer costs a node little. */
+  private static final Duration PICKER_DECAY = Duration.ofSeconds(1);
 
   private final NodeConfig config;
   private final Path dataDir;
@@ -121,8 +125,8 @@ public final class Node implements AutoCloseable {
       HazelcastInstance hz = cluster.hazelcast();
       started.push(SeedGate.open(hz, readiness, otherSeeds(hz), config.cluster().join().dns(),
           config.cluster().name()));
-      picker = new PeakEwmaPicker(this::view, this::healthOf, Duration.ofSeconds(5),
-          System::nanoTime);
+      picker = new PeakEwmaPicker(this::view, this::healthOf, PICKER_DECAY,
+          PICKER_REFRESH, System::nanoTime);
       // This node is the nearest of all until real requests measure it.
       picker.observe(config.node().id(), Duration.ofNanos(100_000));
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -255,11 +259,7 @@ public final class Node implements AutoCloseable {
     brokerStatus.bindTo(meters);
     new JvmMemoryMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
-    http.mountMetrics(exchange -> {
-      exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE,
-          "text/plain; version=0.0.4; charset=utf-8");
-      exchange.getResponseSender().send(meters.scrape());
-    });
+    http.mountMetrics(NodeHttpServer.prometheus(meters));
     readiness.notReady("integrations", "deploying the cluster's integrations");
     String dir = config.integrations().dir();
     try {

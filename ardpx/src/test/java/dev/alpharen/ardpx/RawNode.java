@@ -1,0 +1,119 @@
+package dev.alpharen.ardpx;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A node on a plain loopback socket, for failures Undertow would not stage: it answers 200 on
+ * keep-alive connections until {@link #breakConnections()}, and from then on reads each request
+ * whole and drops the connection without an answer, as a node killed mid-request would. Counts
+ * connections accepted and requests read. Thread-safe.
+ */
+final class RawNode implements AutoCloseable {
+  private final ServerSocket server;
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private volatile boolean dropping;
+  final AtomicInteger accepted = new AtomicInteger();
+  final AtomicInteger served = new AtomicInteger();
+  final AtomicInteger dropped = new AtomicInteger();
+
+  RawNode() throws IOException {
+    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread acceptor = new Thread(this::acceptLoop, "raw-node-" + server.getLocalPort());
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  int port() {
+    return server.getLocalPort();
+  }
+
+  /** From now on every request is read and then met with a closed connection. */
+  void breakConnections() {
+    dropping = true;
+  }
+
+  /** A loopback port that refuses connections (nothing listens on it any more). */
+  static int refusingPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+    for (Socket s : open) {
+      s.close();
+    }
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      try {
+        Socket socket = server.accept();
+        accepted.incrementAndGet();
+        open.add(socket);
+        Thread t = new Thread(() -> serve(socket), "raw-node-conn");
+        t.setDaemon(true);
+        t.start();
+      } catch (IOException e) {
+        return; // closed
+      }
+    }
+  }
+
+  private void serve(Socket socket) {
+    try (socket) {
+      InputStream in = socket.getInputStream();
+      OutputStream out = socket.getOutputStream();
+      while (readRequest(in)) {
+        if (dropping) {
+          dropped.incrementAndGet();
+          socket.setSoLinger(true, 0); // a reset, as from a killed process
+          return;
+        }
+        served.incrementAndGet();
+        out.write(("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Type: text/plain\r\n\r\nraw")
+            .getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+      }
+    } catch (IOException e) {
+      // the proxy closed the connection
+    } finally {
+      open.remove(socket);
+    }
+  }
+
+  /** Reads one request with its Content-Length body; false at the end of the stream. */
+  private static boolean readRequest(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        return false;
+      }
+      head.write(b);
+      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    long length = 0;
+    for (String line : head.toString(StandardCharsets.ISO_8859_1).split("\r\n")) {
+      if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+        length = Long.parseLong(line.substring(15).trim());
+      }
+    }
+    in.readNBytes((int) length);
+    return true;
+  }
+}
