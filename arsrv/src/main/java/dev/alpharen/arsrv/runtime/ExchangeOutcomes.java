@@ -84,14 +84,22 @@ final class ExchangeOutcomes extends EventNotifierSupport {
       return;
     }
     boolean failed = event instanceof ExchangeFailedEvent;
+    // A send a full queue refused is back-pressure: the caller keeps the message and is told to
+    // come back (503, Retry-After). Under overload there are thousands a second, so they are
+    // counted, not logged or recorded one by one.
+    boolean refused = failed && Backpressure.isQueueFull(exchange.getException());
     // a message from a queue whose failure was stored for a durable run or as a dead letter
     String stored = exchange.getProperty(RetryHandOff.OUTCOME, String.class);
     long elapsedMs = Math.max(0, exchange.getClock().elapsed());
     Timer.builder(METER).description("exchanges an integration's routes finished")
         .tag("integration", integration)
-        .tag("outcome", failed ? "failed" : stored != null ? stored : "completed")
+        .tag("outcome", refused ? "refused" : failed ? "failed"
+            : stored != null ? stored : "completed")
         .register(meters)
         .record(Duration.ofMillis(elapsedMs));
+    if (refused) {
+      return;
+    }
     if (failed) {
       deadLetters.accept(integration, routeId, exchange, exchange.getException());
       if (capture != Capture.OFF) {

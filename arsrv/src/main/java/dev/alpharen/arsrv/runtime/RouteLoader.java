@@ -193,9 +193,8 @@ final class RouteLoader {
         + RetryHandOff.BEAN);
     handler.deadLetterHandleNewException(false);
     handler.useOriginalMessage();
+    // RetryHandOff logs what becomes of the message
     redelivery(handler, retry);
-    // RetryHandOff logs what becomes of the message; a failure on the way is logged as usual
-    handler.retriesExhaustedLogLevel(LoggingLevel.DEBUG);
     return handler;
   }
 
@@ -205,7 +204,9 @@ final class RouteLoader {
         .redeliveryDelay(retry.initialDelay().toMillis())
         .maximumRedeliveryDelay(retry.maxDelay().toMillis())
         .retryAttemptedLogLevel(LoggingLevel.DEBUG)
-        .retriesExhaustedLogLevel(LoggingLevel.WARN)
+        // the dead-letter sink logs each exchange that failed for good, in one line; Camel's own
+        // line (with the message history) would repeat it, and log every refused send too
+        .retriesExhaustedLogLevel(LoggingLevel.DEBUG)
         .logStackTrace(false);
     if (retry.multiplier() > 1.0) {
       handler.useExponentialBackOff().backOffMultiplier(retry.multiplier());

@@ -170,8 +170,11 @@ class CamelRuntimeTest {
   }
 
   @Test
-  void doesNotRetryASendThatAFullQueueRefused() throws Exception {
-    CamelRuntime runtime = runtime(0);
+  void doesNotRetryASendThatAFullQueueRefusedAndCountsItAsRefused() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    CamelRuntime runtime = new CamelRuntime(members.get(0), "node0", new HttpRouter(), meters,
+        () -> true, (integration, routeId, exchange, cause) -> deadLetters.add(exchange));
+    runtimes.add(runtime);
     IntegrationSpec spec = spec("pushed-back", """
         - from:
             uri: direct:pushed-back
@@ -189,6 +192,11 @@ class CamelRuntimeTest {
     assertEquals("queue orders is full", result.getException().getMessage());
     assertEquals(0, result.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class),
         "back-pressure goes to the caller at once, without in-memory retries");
+    await("the refusal counted").atMost(Duration.ofSeconds(5)).until(() -> meters
+        .find(ExchangeOutcomes.METER).tag("integration", "pushed-back").tag("outcome", "refused")
+        .timer() != null);
+    assertEquals(1, meters.get(ExchangeOutcomes.METER).tag("outcome", "refused").timer().count());
+    assertEquals(List.of(), deadLetters, "a refusal is not a failed exchange");
   }
 
   @Test
