@@ -81,16 +81,23 @@ final class BrokerQueueBounds implements QueueBounds {
   }
 
   /**
-   * Waits, through the address's own paging store, until a full {@code BLOCK} queue has room: the
-   * store runs the waiter when consumers have freed space, as it does for the credits of external
-   * producers. The node's routes send without producer flow control (so that a {@code FAIL} queue
-   * refuses them at once), so this wait is what holds them under {@code BLOCK}; sends released
-   * together can pass the bound by the number of them, never more.
+   * Refuses a send to a full {@code FAIL} queue at once, and waits, through the address's own
+   * paging store, until a full {@code BLOCK} queue has room: the store runs the waiter when
+   * consumers have freed space, as it does for the credits of external producers. The node's
+   * routes send without producer flow control, so this is what holds them under {@code BLOCK};
+   * sends released together can pass the bound by the number of them, never more (the broker
+   * still refuses what a {@code FAIL} queue has no room for).
    */
   @Override
   public boolean awaitRoom(String queue) throws InterruptedException {
-    PagingStore store = blockingStore(queue);
-    if (store == null || !store.isFull()) {
+    PagingStore store = boundedStore(queue);
+    if (store == null) {
+      return true;
+    }
+    if (store.getAddressFullMessagePolicy() == AddressFullMessagePolicy.FAIL) {
+      return !atBound(queue, store);
+    }
+    if (!store.isFull()) {
       return true;
     }
     CountDownLatch room = new CountDownLatch(1);
@@ -108,16 +115,27 @@ final class BrokerQueueBounds implements QueueBounds {
     return false;
   }
 
-  /** The paging store of {@code queue}'s address if the address exists and blocks when full. */
-  private PagingStore blockingStore(String queue) {
+  /**
+   * Whether one more message would take {@code queue} past a bound: the store's own
+   * {@link PagingStore#isFull} turns true only once a bound is passed, which a {@code FAIL} queue
+   * never allows, so at its bound every send would reach the broker to be refused there.
+   */
+  private boolean atBound(String queue, PagingStore store) {
+    long maxMessages = server.getAddressSettingsRepository().getMatch(queue).getMaxSizeMessages();
+    return store.isFull() || maxMessages > 0 && store.getAddressElements() >= maxMessages
+        || store.getMaxSize() > 0 && store.getAddressSize() >= store.getMaxSize();
+  }
+
+  /** The paging store of {@code queue}'s address if it exists and blocks or fails when full. */
+  private PagingStore boundedStore(String queue) {
     SimpleString address = SimpleString.of(queue);
     try {
       if (!server.isActive() || server.getPostOffice().getAddressInfo(address) == null) {
         return null; // a new queue is empty; a stopping broker refuses the send itself
       }
       PagingStore store = server.getPagingManager().getPageStore(address);
-      return store != null && store.getAddressFullMessagePolicy() == AddressFullMessagePolicy.BLOCK
-          ? store : null;
+      return store != null && (store.getAddressFullMessagePolicy() == AddressFullMessagePolicy.BLOCK
+          || store.getAddressFullMessagePolicy() == AddressFullMessagePolicy.FAIL) ? store : null;
     } catch (Exception e) {
       log.debug("broker {}: no paging store for {}: {}", nodeId, queue, e.toString());
       return null;

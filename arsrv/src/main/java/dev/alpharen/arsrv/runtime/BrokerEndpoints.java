@@ -71,8 +71,7 @@ final class BrokerEndpoints {
   private static void awaitRoom(QueueBounds bounds, String queue) throws JMSException {
     try {
       if (!bounds.awaitRoom(queue)) {
-        throw new ResourceAllocationException("queue " + queue + " is full (policy BLOCK) and"
-            + " had no room within broker.blockTimeout");
+        throw new ResourceAllocationException("queue " + queue + " is full");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -35,11 +35,12 @@ public interface QueueBounds {
   void release(String integration);
 
   /**
-   * Waits until {@code queue} has room, if it is full and its policy is {@code BLOCK}, at most the
-   * broker's block timeout. A queue that is not full, or whose policy is {@code FAIL} (the broker
-   * refuses such a send itself), passes at once.
+   * Whether a send to {@code queue} may go ahead: at once if the queue is not full; never, and at
+   * once, if it is full and its policy is {@code FAIL} (refused before it reaches the broker, which
+   * would refuse it too, at the cost of an exception and an error line per send); if it is full
+   * and its policy is {@code BLOCK}, once it has room, waiting at most the broker's block timeout.
    *
-   * @return false if the queue is still full at the end of the wait: the send must be refused
+   * @return false if the queue is full (still, for {@code BLOCK}): the send must be refused
    * @throws InterruptedException if the waiting thread is interrupted
    */
   boolean awaitRoom(String queue) throws InterruptedException;
