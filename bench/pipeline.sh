@@ -12,6 +12,8 @@
 #   DURATION=60 CONNECTIONS=32 bench/pipeline.sh
 #   CONSUMERS=4 bench/pipeline.sh             JMS consumers of both pipelines (default 4)
 #   QUEUE_BOUND=2000 bench/pipeline.sh        the integration's queue.maxMessages (default 2000)
+#   FULL_POLICY=FAIL bench/pipeline.sh        the integration's queue.fullPolicy (default BLOCK:
+#                                             wrk ignores Retry-After, see docs/performance.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-30}
@@ -19,6 +21,8 @@ warmup=${WARMUP:-10}
 connections=${CONNECTIONS:-16}
 consumers=${CONSUMERS:-4}
 bound=${QUEUE_BOUND:-2000}
+policy=${FULL_POLICY:-BLOCK}
+[[ $policy == BLOCK || $policy == FAIL ]] || { echo "FULL_POLICY must be BLOCK or FAIL, was '$policy'" >&2; exit 2; }
 heap=${HEAP:-256m}
 for knob in duration warmup connections consumers bound; do
   [[ ${!knob} =~ ^[1-9][0-9]*$ ]] || { echo "${knob^^} must be a whole number > 0, was '${!knob}'" >&2; exit 2; }
@@ -86,6 +90,7 @@ mkdir -p "$work/node/integrations"
 cat >"$work/node/integrations/pipeline.yaml" <<YAML
 # alpharen.description: bench/pipeline.sh - HTTP in, durable queue, HTTP out
 # alpharen.queue.maxMessages: $bound
+# alpharen.queue.fullPolicy: $policy
 - route:
     from:
       uri: platform-http:/in
@@ -111,7 +116,7 @@ node_depth() {
   curl -sf -u admin:bench-admin-password "http://127.0.0.1:$node_port/api/v1/queues" \
     | python3 -c 'import json,sys; q=[q for q in json.load(sys.stdin)["queues"] if q["name"]=="bench.in"]; print(q[0]["messages"] if q else 0)'
 }
-echo "node: warming up ${warmup} s, measuring ${duration} s ($connections connections, $consumers consumers, queue bound $bound)"
+echo "node: warming up ${warmup} s, measuring ${duration} s ($connections connections, $consumers consumers, queue bound $bound, $policy)"
 read -r n_acc n_del n_depth n_ref < <(measure node "http://127.0.0.1:$node_port/in" node_depth)
 echo "node: accepted $n_acc/s, delivered $n_del/s, refused (503) $n_ref/s, depth at end $n_depth"
 kill -TERM "$node_pid"; wait "$node_pid" 2>/dev/null || true
@@ -133,7 +138,7 @@ echo "delivered: node/bare = ${ratio}x; node accepted vs delivered: ${gap} % apa
 table="<!-- pipeline:begin -->
 | measured | pipeline | accepted (2xx/s) | refused (503/s) | delivered (msg/s) | queue depth at end | target |
 | --- | --- | --- | --- | --- | --- | --- |
-| $(date -u +%Y-%m-%d), $(nproc) cores, ${duration} s after ${warmup} s warm-up, $connections connections, $consumers consumers | ALPHA-REN node (queue bound $bound) | $n_acc | $n_ref | $n_del | $n_depth | delivered ≥ 1.0× bare (${ratio}×); accepted within 10 % of delivered (${gap} %) |
+| $(date -u +%Y-%m-%d), $(nproc) cores, ${duration} s after ${warmup} s warm-up, $connections connections, $consumers consumers | ALPHA-REN node (queue bound $bound, $policy) | $n_acc | $n_ref | $n_del | $n_depth | delivered ≥ 1.0× bare (${ratio}×); accepted within 10 % of delivered (${gap} %) |
 | same run | bare Camel + Artemis | $b_acc | $b_ref | $b_del | $b_depth | |
 <!-- pipeline:end -->"
 doc=docs/performance.md
