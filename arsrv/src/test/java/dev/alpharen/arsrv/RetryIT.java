@@ -339,9 +339,15 @@ class RetryIT {
       return lastArrival;
     }
 
+    /**
+     * Goes down between requests: stops accepting connections and lets a request it is handling
+     * finish, so that it never counts a message whose answer it then cuts off (a target that
+     * crashes after acting on a request and before answering gets it again, and only an
+     * idempotent target takes that exactly once; docs/integrations.md).
+     */
     synchronized void stop() {
       if (server != null) {
-        server.stop(0);
+        server.stop(2);
         ((ExecutorService) server.getExecutor()).shutdownNow();
         server = null;
         try (java.net.Socket probe = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
