@@ -230,8 +230,9 @@ final class VersionedRegistryClusterTest {
     }
   }
 
+  /** The member's files as they are: a reader, which leaves the member's writes in flight be. */
   private static RegistryStore store(Path dir) {
-    return new RegistryStore(dir.resolve("config"));
+    return RegistryStore.reader(dir.resolve("config"));
   }
 
   private static void awaitOnDisk(Path dir, String name, long version) {

@@ -46,9 +46,19 @@ public final class RegistryStore {
 
   private final Path dir;
 
-  /** Opens (creating if needed) the directory and removes temporary files a crash left behind. */
+  /**
+   * Opens (creating if needed) the directory as its one writer and removes temporary files a
+   * crash left behind.
+   */
   public RegistryStore(Path dir) {
+    this(dir, true);
+  }
+
+  private RegistryStore(Path dir, boolean owner) {
     this.dir = dir;
+    if (!owner) {
+      return;
+    }
     try {
       Files.createDirectories(dir);
       try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, "*" + TEMP_SUFFIX)) {
@@ -59,6 +69,14 @@ public final class RegistryStore {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open registry directory " + dir, e);
     }
+  }
+
+  /**
+   * Opens a directory that another store may be writing to, to read it only: unlike the
+   * constructor it removes no temporary file, for those may be that store's writes in flight.
+   */
+  public static RegistryStore reader(Path dir) {
+    return new RegistryStore(dir, false);
   }
 
   /** The directory the files are in. */

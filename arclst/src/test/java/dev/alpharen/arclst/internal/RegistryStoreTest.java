@@ -96,6 +96,19 @@ final class RegistryStoreTest {
   }
 
   @Test
+  void aReaderLeavesTheWritersFilesInFlightAlone() throws IOException {
+    RegistryStore writer = new RegistryStore(dir);
+    writer.write(history(1));
+    Files.writeString(dir.resolve(".write-456.tmp"), "a write in flight", UTF_8);
+
+    RegistryStore reader = RegistryStore.reader(dir);
+
+    assertTrue(Files.exists(dir.resolve(".write-456.tmp")));
+    assertEquals(history(1), reader.read("x").orElseThrow());
+    assertEquals(List.of(history(1)), reader.readAll());
+  }
+
+  @Test
   void fileNamesKeepSimpleNamesReadableAndEscapeTheRest() {
     assertEquals("db-url_1.entry", RegistryStore.fileName("db-url_1"));
     assertEquals("%2E%2E%2Fetc%2Fpasswd.entry", RegistryStore.fileName("../etc/passwd"));
