@@ -67,7 +67,7 @@ if java "${jvm_opts[@]}" -XX:ArchiveClassesAtExit="$dist/alpha-ren.jsa" -jar "$d
     train >"$work/train.log" 2>&1 && [ -f "$dist/alpha-ren.jsa" ]; then
   jvm_opts+=(-XX:SharedArchiveFile="$dist/alpha-ren.jsa" -Xshare:auto)
 fi
-java_version=$(java -version 2>&1 | head -1 | cut -d'"' -f2)
+java_version=$(java -version 2>&1 | sed -n 1p | cut -d'"' -f2)
 
 # --- three node configurations ------------------------------------------------------------------
 # shellcheck disable=SC2207 # the helper prints space-separated port numbers

@@ -86,8 +86,8 @@ cp -p bin/alpha-ren "$work/alpha-ren"
 read -r -d '' -a jvm_opts <"$dist/jvm.options" || true
 jvm_opts=(-Xmx"$heap" -XX:+UseSerialGC "${jvm_opts[@]}")
 # the launcher's JVM flags as it writes them, e.g. "-Xmx512m -XX:+UseSerialGC" (+ jvm.options)
-launcher_flags=$(sed -n 's/^flags=(\(.*\) \$(cat .*/\1/p' bin/alpha-ren | head -1)
-java_version=$(java -version 2>&1 | head -1 | cut -d'"' -f2)
+launcher_flags=$(sed -n 's/^flags=(\(.*\) \$(cat .*/\1/p' bin/alpha-ren | sed -n 1p)
+java_version=$(java -version 2>&1 | sed -n 1p | cut -d'"' -f2)
 
 # --- ports and configurations ---------------------------------------------------------------------
 # shellcheck disable=SC2207 # the helper prints space-separated port numbers
@@ -357,7 +357,7 @@ pinning="not pinned"
 [ -n "${PROXY_CPUS:-}" ] && pinning="each proxy pinned to CPU ${PROXY_CPUS}"
 [ -n "${WRK_CPUS:-}" ] && pinning="$pinning, wrk to CPU ${WRK_CPUS}"
 block=$(cat <<MD
-Run $(date -u +%F) on $(nproc) cores ($(uname -m), Java $java_version, nginx $("$nginx_bin" -v 2>&1 | cut -d/ -f2), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2)); load average $load_start at the start, $load_end at the end.$flag Three nodes (\`roles: [arsrv]\`, \`-Xmx$heap\`), ARDPX standalone as users start it (\`bin/alpha-ren proxy --join\`: \`$launcher_flags\` plus \`jvm.options\` and the class-data archive; access log off), nginx (\`worker_processes auto\`, upstream keepalive 64, the same X-Forwarded-*/Forwarded headers, access log off) and wrk (2 threads, $connections connections, ${duration} s per run after a ${duration} s warm-up per proxy and case) all on this one machine ($pinning). Each case: $rounds rounds alternating which proxy goes first; the table gives the medians.
+Run $(date -u +%F) on $(nproc) cores ($(uname -m), Java $java_version, nginx $("$nginx_bin" -v 2>&1 | cut -d/ -f2), wrk $(wrk -v 2>&1 | sed -n 1p | cut -d' ' -f2)); load average $load_start at the start, $load_end at the end.$flag Three nodes (\`roles: [arsrv]\`, \`-Xmx$heap\`), ARDPX standalone as users start it (\`bin/alpha-ren proxy --join\`: \`$launcher_flags\` plus \`jvm.options\` and the class-data archive; access log off), nginx (\`worker_processes auto\`, upstream keepalive 64, the same X-Forwarded-*/Forwarded headers, access log off) and wrk (2 threads, $connections connections, ${duration} s per run after a ${duration} s warm-up per proxy and case) all on this one machine ($pinning). Each case: $rounds rounds alternating which proxy goes first; the table gives the medians.
 
 | case | proxy | requests/s | p99 | errors | proxy CPU per request | each run (req/s / p99 ms) | 1-min load before each run |
 | --- | --- | ---: | ---: | ---: | ---: | --- | --- |

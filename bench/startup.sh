@@ -44,7 +44,7 @@ echo "median of $runs: ready in $m_ready ms, RSS $m_rss MB"
 table="<!-- startup:begin -->
 | measured | runs | start → ready (median) | RSS at ready (median) | each run (ms) | target |
 | --- | --- | --- | --- | --- | --- |
-| $(date -u +%Y-%m-%d) on $(nproc) cores, $(java -version 2>&1 | head -1 | cut -d'"' -f2) | $runs | $m_ready ms | $m_rss MB | ${ready_ms[*]} | ≤ 3000 ms, ≤ 350 MB |
+| $(date -u +%Y-%m-%d) on $(nproc) cores, $(java -version 2>&1 | sed -n 1p | cut -d'"' -f2) | $runs | $m_ready ms | $m_rss MB | ${ready_ms[*]} | ≤ 3000 ms, ≤ 350 MB |
 <!-- startup:end -->"
 doc=docs/performance.md
 if grep -q '<!-- startup:begin -->' "$doc"; then
