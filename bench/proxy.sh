@@ -9,13 +9,15 @@
 # ROUNDS alternating rounds (ARDPX, nginx, then nginx, ARDPX, ...) and the medians reported, with
 # the load average before every run; a machine already busy before the start is waited for and,
 # if it stays busy, the report says so. Writes the figures into docs/performance.md between the
-# proxy markers.
+# proxy markers (a run with any *_CPUS pinning: between the proxy-pinned markers).
 #
 #   bench/proxy.sh                              measure and update docs/performance.md (~7 min)
 #   DURATION=10 CONNECTIONS=64 bench/proxy.sh   seconds per wrk run (default 20), connections (32)
 #   ROUNDS=5 bench/proxy.sh                     measured rounds per case (default 3)
 #   HEAP=512m bench/proxy.sh                    heap of each node (default 256m)
 #   PROXY_CPUS=1 WRK_CPUS=0 bench/proxy.sh      pin each proxy and wrk with taskset (default: not)
+#   PROXY_CPUS=1 NODE_CPUS=0 WRK_CPUS=0 ...     also pin the nodes (and the slow relay): the proxy
+#                                               gets a core of its own, as on a machine of its own
 #   MAX_LOAD=2 LOAD_WAIT=300 bench/proxy.sh     busy above this 1-min load (default: cores);
 #                                               seconds to wait for it to drop (default 300)
 #   ARDPX_JAVA_OPTS=... bench/proxy.sh          extra JVM options for ARDPX (e.g. a JFR recording)
@@ -50,9 +52,14 @@ py=$(python3 -c 'import sys; print(sys.executable)')
 work=$(mktemp -d -t alpha-ren-proxy.XXXXXX)
 ids=(n1 n2 n3)
 pids=(); proxy_pid=""; nginx_pid=""; relay_pid=""
-pin_proxy=(); pin_wrk=()
+pin_proxy=(); pin_wrk=(); pin_node=()
+for knob in PROXY_CPUS WRK_CPUS NODE_CPUS; do
+  [ -z "${!knob:-}" ] || taskset -c "${!knob}" true 2>/dev/null || { echo "$knob must be a CPU list" \
+    "taskset accepts on this machine (CPUs 0-$(($(nproc) - 1)), e.g. 1 or 0,1), was '${!knob}'" >&2; exit 2; }
+done
 [ -n "${PROXY_CPUS:-}" ] && pin_proxy=(taskset -c "$PROXY_CPUS")
 [ -n "${WRK_CPUS:-}" ] && pin_wrk=(taskset -c "$WRK_CPUS")
+[ -n "${NODE_CPUS:-}" ] && pin_node=(taskset -c "$NODE_CPUS")
 
 cleanup() {
   local rc=$? pid
@@ -123,7 +130,7 @@ done
 start_node() { # start_node I [--set key=value ...]
   local i=$1 dir=$work/${ids[$1]}
   shift
-  (cd "$dir" && exec java "${jvm_opts[@]}" -jar "$dist/alpha-ren.jar" node \
+  (cd "$dir" && exec "${pin_node[@]}" java "${jvm_opts[@]}" -jar "$dist/alpha-ren.jar" node \
       --config "$dir/node.yaml" "$@" >>"$dir/node.log" 2>&1) &
   pids[i]=$!
 }
@@ -306,7 +313,7 @@ run_case equal
 
 # --- one node 50 ms slower: n3 behind the delaying relay, for both proxies ------------------------
 echo "proxy bench: n3 ${delay_ms} ms slower per round trip (TcpRelay on $relay_port)" >&2
-java -Xmx128m -XX:+UseSerialGC -cp "$work/arclst-tests.jar" bench/lib/SlowRelay.java \
+"${pin_node[@]}" java -Xmx128m -XX:+UseSerialGC -cp "$work/arclst-tests.jar" bench/lib/SlowRelay.java \
     "$relay_port" "${hport[2]}" "$delay_ms" 2>>"$work/relay.log" &
 relay_pid=$!
 kill -TERM "${pids[2]}"; wait "${pids[2]}" 2>/dev/null || true
@@ -353,9 +360,13 @@ ratio() { "$py" -c "print(f'{$1 / $2:.2f}')"; }
 us() { tr '_' ' ' <<<"$1"; }
 flag=""
 [ -n "$busy" ] && flag=" **Busy machine: the 1-min load stayed above $max_load for ${load_wait} s before the start; read these figures with care.**"
+pins=()
+[ -n "${PROXY_CPUS:-}" ] && pins+=("each proxy pinned to CPU ${PROXY_CPUS}")
+[ -n "${WRK_CPUS:-}" ] && pins+=("wrk to CPU ${WRK_CPUS}")
+[ -n "${NODE_CPUS:-}" ] && pins+=("the nodes and the relay to CPU ${NODE_CPUS}")
 pinning="not pinned"
-[ -n "${PROXY_CPUS:-}" ] && pinning="each proxy pinned to CPU ${PROXY_CPUS}"
-[ -n "${WRK_CPUS:-}" ] && pinning="$pinning, wrk to CPU ${WRK_CPUS}"
+marker=proxy # a pinned run has a block of its own in docs/performance.md
+(( ${#pins[@]} )) && { pinning=$(IFS=,; echo "${pins[*]}" | sed 's/,/, /g'); marker=proxy-pinned; }
 block=$(cat <<MD
 Run $(date -u +%F) on $(nproc) cores ($(uname -m), Java $java_version, nginx $("$nginx_bin" -v 2>&1 | cut -d/ -f2), wrk $(wrk -v 2>&1 | sed -n 1p | cut -d' ' -f2)); load average $load_start at the start, $load_end at the end.$flag Three nodes (\`roles: [arsrv]\`, \`-Xmx$heap\`), ARDPX standalone as users start it (\`bin/alpha-ren proxy --join\`: \`$launcher_flags\` plus \`jvm.options\` and the class-data archive; access log off), nginx (\`worker_processes auto\`, upstream keepalive 64, the same X-Forwarded-*/Forwarded headers, access log off) and wrk (2 threads, $connections connections, ${duration} s per run after a ${duration} s warm-up per proxy and case) all on this one machine ($pinning). Each case: $rounds rounds alternating which proxy goes first; the table gives the medians.
 
@@ -370,11 +381,11 @@ ARDPX / nginx (medians): requests/s $(ratio "$a_rps" "$n_rps")× (target ≥ 1.0
 MD
 )
 echo "$block"
-"$py" - docs/performance.md "$block" <<'PY'
+"$py" - docs/performance.md "$block" "$marker" <<'PY'
 import sys
-path, block = sys.argv[1], sys.argv[2]
+path, block, marker = sys.argv[1], sys.argv[2], sys.argv[3]
 doc = open(path).read()
-begin, end = "<!-- proxy:begin -->", "<!-- proxy:end -->"
+begin, end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
 if begin not in doc:
     sys.exit(f"{path} has no {begin} marker")
 head, rest = doc.split(begin, 1)
