@@ -1,6 +1,6 @@
 package dev.alpharen.arsrv.activity;
 
-import dev.alpharen.arsrv.config.NodeConfig;
+import dev.alpharen.arsrv.config.ActivitiesSection;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -42,7 +42,7 @@ public final class Activities implements ActivityRecorder, AutoCloseable {
    *
    * @param dataDir the node's data directory; the default place of the file
    */
-  public static Activities start(NodeConfig.ActivitiesSection config, Path dataDir,
+  public static Activities start(ActivitiesSection config, Path dataDir,
       String cluster, String node, Clock clock) throws IOException {
     Path dir = config.dir().isEmpty() ? dataDir.resolve("activities") : Path.of(config.dir());
     ActivityFile file = ActivityFile.open(new ActivityFile.Settings(dir, config.rollBytes(),
@@ -69,11 +69,11 @@ public final class Activities implements ActivityRecorder, AutoCloseable {
     return new Activities(journal, forwarders, capture);
   }
 
-  private static List<String> sinkNames(NodeConfig.ActivitiesSection config) {
-    return NodeConfig.ActivitiesSection.SINKS.stream().filter(config::enabled).toList();
+  private static List<String> sinkNames(ActivitiesSection config) {
+    return ActivitiesSection.SINKS.stream().filter(config::enabled).toList();
   }
 
-  private static List<ActivitySink> sinks(NodeConfig.ActivitiesSection config) {
+  private static List<ActivitySink> sinks(ActivitiesSection config) {
     List<ActivitySink> sinks = new ArrayList<>();
     if (config.enabled("jdbc")) {
       sinks.add(new JdbcSink(config.jdbc().url(), config.jdbc().user(), config.jdbc().password()));
@@ -92,7 +92,7 @@ public final class Activities implements ActivityRecorder, AutoCloseable {
    * The rules of one sink; without any, the database gets every activity and the alert sinks
    * (syslog, webhook) those of severity warning or worse.
    */
-  static List<Rule> rules(NodeConfig.ActivitiesSection config, String sink) {
+  static List<Rule> rules(ActivitiesSection config, String sink) {
     List<Rule> rules = config.rules().stream().filter(r -> r.sink().equals(sink))
         .map(r -> new Rule(sink, r.types().stream().map(t -> ActivityType.ofLabel(t).orElseThrow())
             .collect(Collectors.toSet()), Severity.ofLabel(r.minSeverity()).orElseThrow(),

@@ -157,13 +157,13 @@ class ConfigLoaderTest {
 
     NodeConfig config = load(Optional.of(file), Map.of());
 
-    NodeConfig.ActivitiesSection a = config.activities();
+    ActivitiesSection a = config.activities();
     assertEquals("all", a.capture());
     assertEquals(Duration.ofDays(7), a.keepFor());
-    assertEquals(new NodeConfig.SyslogSection("127.0.0.1", 5514, "tcp"), a.syslog());
-    assertEquals(List.of(new NodeConfig.ActivityRule("syslog",
+    assertEquals(new ActivitiesSection.SyslogSection("127.0.0.1", 5514, "tcp"), a.syslog());
+    assertEquals(List.of(new ActivitiesSection.ActivityRule("syslog",
         List.of("node.stopped", "exchange.failed"), "warning", 60),
-        new NodeConfig.ActivityRule("webhook", List.of(), "info", 0)), a.rules());
+        new ActivitiesSection.ActivityRule("webhook", List.of(), "info", 0)), a.rules());
   }
 
   @Test
