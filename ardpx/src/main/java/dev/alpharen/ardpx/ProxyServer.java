@@ -7,6 +7,7 @@ import dev.alpharen.ardpx.internal.ClientDeadline;
 import dev.alpharen.ardpx.internal.ForwardingHeaders;
 import dev.alpharen.ardpx.internal.HttpsRedirect;
 import dev.alpharen.ardpx.internal.NodeProxyClient;
+import dev.alpharen.ardpx.internal.NodeRelay;
 import dev.alpharen.ardpx.internal.OutlierEjector;
 import dev.alpharen.ardpx.internal.RequestLimits;
 import dev.alpharen.ardpx.internal.RequestRecorder;
@@ -36,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * fail in a row, and tries a request that could not reach its node on the next one. A request
  * flows through small handlers: record (access log, meters), optional redirect to HTTPS, limits
  * (431, 413, 400 for ambiguous framing), client deadline (408), forwarding headers (hop-by-hop
- * stripped, {@code Forwarded} set), then Undertow's proxy handler (X-Forwarded-*, 504 past the
- * request timeout, 503 when no node is left). Listens on HTTP and optionally TLS. Thread-safe.
+ * stripped, {@code Forwarded} set), then to the node: bodiless GET, HEAD, OPTIONS and DELETE over
+ * ARDPX's own lean relay ({@link NodeRelay}), anything else through Undertow's proxy handler;
+ * both set X-Forwarded-*, answer 504 past the request timeout and 503 when no node is left.
+ * Listens on HTTP and optionally TLS. Thread-safe.
  */
 public final class ProxyServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
@@ -85,8 +88,12 @@ public final class ProxyServer implements AutoCloseable {
         .setRewriteHostHeader(false)
         .setReuseXForwarded(false)
         .build();
+    // Bodiless GET, HEAD, OPTIONS and DELETE, most of the traffic, take ARDPX's own lean path;
+    // the rest goes through Undertow's proxy handler. Both share the node choice and accounting.
+    HttpHandler relay = new NodeRelay(client, proxy, limits.requestTimeout(),
+        settings.connectRetries());
     HttpHandler handler = new RequestLimits(
-        new ClientDeadline(new ForwardingHeaders(proxy), limits.clientTimeout()),
+        new ClientDeadline(new ForwardingHeaders(relay), limits.clientTimeout()),
         limits.maxHeaderBytes(), limits.maxBodyBytes());
     AtomicInteger boundTlsPort = new AtomicInteger();
     if (settings.tls().redirectHttp()) {

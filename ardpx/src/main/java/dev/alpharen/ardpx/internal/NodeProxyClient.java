@@ -12,6 +12,7 @@ import io.undertow.server.handlers.proxy.ProxyClient;
 import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.server.handlers.proxy.ProxyConnectionPool;
 import io.undertow.util.AttachmentKey;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -69,23 +70,45 @@ public final class NodeProxyClient implements ProxyClient {
   @Override
   public void getConnection(ProxyTarget target, HttpServerExchange exchange,
       ProxyCallback<ProxyConnection> callback, long timeout, TimeUnit timeUnit) {
-    long now = nanoClock.getAsLong();
     Attempts attempts = exchange.getAttachment(ATTEMPTS);
     if (attempts == null) {
-      attempts = new Attempts();
-      exchange.putAttachment(ATTEMPTS, attempts);
-      exchange.addExchangeCompleteListener(attempts);
-    } else {
-      attempts.previousFailed(now);
+      attempts = attempts(exchange);
     }
-    Target node = choose(attempts, now);
+    Target node = next(exchange, attempts, callback);
     if (node == null) {
       callback.couldNotResolveBackend(exchange);
       return;
     }
-    attempts.begin(node, callback, now);
-    exchange.putAttachment(BACKEND, node.meters);
     node.pool.connect(target, exchange, attempts, timeout, timeUnit, false);
+  }
+
+  /** A new request's attempts, which record its outcome into picker and ejector at its end. */
+  Attempts attempts(HttpServerExchange exchange) {
+    Attempts attempts = new Attempts();
+    exchange.putAttachment(ATTEMPTS, attempts);
+    exchange.addExchangeCompleteListener(attempts);
+    return attempts;
+  }
+
+  /**
+   * Ends the attempt in progress as failed, if any (counted against its node when it had
+   * connected), and begins one on the best node not tried yet; null when none is left.
+   */
+  Target next(HttpServerExchange exchange, Attempts attempts,
+      ProxyCallback<ProxyConnection> callback) {
+    long now = nanoClock.getAsLong();
+    attempts.previousFailed(now);
+    Target node = choose(attempts, now);
+    if (node != null) {
+      attempts.begin(node, callback, now);
+      exchange.putAttachment(BACKEND, node.meters);
+    }
+    return node;
+  }
+
+  /** Ends the attempt in progress as failed, with no other to follow. */
+  void failed(Attempts attempts) {
+    attempts.previousFailed(nanoClock.getAsLong());
   }
 
   /** Closes the pools of nodes that are no longer in the cluster and forgets their state. */
@@ -95,6 +118,7 @@ public final class NodeProxyClient implements ProxyClient {
         Target gone = targets.remove(id);
         if (gone != null) {
           gone.pool.close();
+          gone.relayed.close();
           ejector.forget(id);
         }
       }
@@ -127,16 +151,22 @@ public final class NodeProxyClient implements ProxyClient {
     Target old = targets.put(m.id(), fresh);
     if (old != null) {
       old.pool.close(); // the node came back on another address
+      old.relayed.close();
     }
     return fresh;
   }
 
-  /** One node as this client knows it: its address, pool, meters and ejection state. */
-  private final class Target {
+  /**
+   * One node as this client knows it: its address, pools (Undertow's and {@link NodeRelay}'s),
+   * meters and ejection state.
+   */
+  final class Target {
     private final String id;
     private final String host;
     private final int port;
+    final InetSocketAddress address;
     private final ProxyConnectionPool pool;
+    final NodeConnections relayed = new NodeConnections();
     private final OutlierEjector.Node ejection;
     private final BackendMeters.Backend meters;
 
@@ -144,6 +174,7 @@ public final class NodeProxyClient implements ProxyClient {
       this.id = m.id();
       this.host = m.node().host();
       this.port = m.node().ports().http();
+      this.address = new InetSocketAddress(host, port);
       this.pool = new ProxyConnectionPool(new PoolManager(), URI.create(m.http()), client,
           NODE_SOCKET);
       this.ejection = ejection;
@@ -161,7 +192,7 @@ public final class NodeProxyClient implements ProxyClient {
    * connection). Also the request's filter for the picker and its completion listener. Used by
    * one exchange at a time.
    */
-  private final class Attempts implements ProxyCallback<ProxyConnection>, Predicate<MemberInfo>,
+  final class Attempts implements ProxyCallback<ProxyConnection>, Predicate<MemberInfo>,
       ExchangeCompletionListener {
     private String[] tried = new String[3];
     private int triedCount;
@@ -183,6 +214,22 @@ public final class NodeProxyClient implements ProxyClient {
       startNanos = now;
       connected = false;
       callback = next;
+    }
+
+    /** How many nodes the request was sent to, or tried to be. */
+    int count() {
+      return triedCount;
+    }
+
+    /** The attempt in progress reached its node: a failure from now on counts as broken. */
+    void connected() {
+      connected = true;
+    }
+
+    /** The attempt in progress could not connect to its node. */
+    void connectFailed() {
+      current.ejection.connectFailed(nanoClock.getAsLong());
+      current.meters.connectFailed();
     }
 
     /** The attempt in progress failed and the request is tried again. */
@@ -238,8 +285,7 @@ public final class NodeProxyClient implements ProxyClient {
 
     @Override
     public void failed(HttpServerExchange exchange) {
-      current.ejection.connectFailed(nanoClock.getAsLong());
-      current.meters.connectFailed();
+      connectFailed();
       callback.failed(exchange);
     }
 
