@@ -1,0 +1,163 @@
+package dev.alpharen.ardpx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ARDPX's own relay for bodiless requests, against a node that answers in every framing HTTP/1.1
+ * allows and in some it does not: each answer reaches the client whole and correctly framed, the
+ * node's connection is reused only when that is safe, and what cannot be read gets 502.
+ */
+class ProxyRelayTest {
+  private static final String BIG = "0123456789abcdef".repeat(20_000); // 320 000 bytes
+
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  private ScriptedNode node;
+  private ProxyServer proxy;
+
+  @BeforeEach
+  void start() throws IOException {
+    node = new ScriptedNode(ProxyRelayTest::answer);
+    List<dev.alpharen.arclst.MemberInfo> members = List.of(Backend.memberAt("n1", node.port()));
+    proxy = ProxyServer.start(new ProxySettings("127.0.0.1", 0, ProxyTls.off(),
+        new ProxyLimits(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5),
+            8192, 1024), 2, false), Backend.inOrder(members), Backend.clusterOf(members), meters);
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    proxy.close();
+    node.close();
+  }
+
+  private static String answer(String requestLine) {
+    String path = requestLine.split(" ")[1];
+    return switch (path) {
+      case "/chunked" -> "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+          + "Content-Type: text/plain\r\n\r\n5\r\nhello\r\n6;x=y\r\n world\r\n0\r\nX-Sum: 9\r\n\r\n";
+      case "/big" -> "HTTP/1.1 200 OK\r\nContent-Length: " + BIG.length() + "\r\n\r\n" + BIG;
+      case "/big-chunked" -> {
+        StringBuilder s = new StringBuilder("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (int at = 0; at < BIG.length(); at += 1000) {
+          s.append("3e8\r\n").append(BIG, at, at + 1000).append("\r\n");
+        }
+        yield s.append("0\r\n\r\n").toString();
+      }
+      case "/unframed" -> "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end"
+          + ScriptedNode.CLOSE;
+      case "/head" -> "HTTP/1.1 200 OK\r\nContent-Length: 42\r\nX-Head: yes\r\n\r\n";
+      case "/no-content" -> "HTTP/1.1 204 No Content\r\nX-Empty: yes\r\n\r\n";
+      case "/continue" -> "HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\n"
+          + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+      case "/garbage" -> "SSH-2.0-OpenSSH_9.2\r\n\r\n";
+      case "/close" -> "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"
+          + ScriptedNode.CLOSE;
+      case "/truncated" -> "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf." + ScriptedNode.CLOSE;
+      default -> "HTTP/1.1 200 OK\r\nContent-Length: 4\r\nX-Path: " + path + "\r\n\r\nsame";
+    };
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + path))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private double broken() {
+    var counter = meters.find("ardpx.errors").tag("backend", "n1").tag("reason", "broken")
+        .counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
+  void aChunkedAnswerArrivesWholeWithoutItsFraming() throws Exception {
+    HttpResponse<String> r = get("/chunked");
+    assertEquals(200, r.statusCode());
+    assertEquals("hello world", r.body());
+    assertEquals("text/plain", r.headers().firstValue("Content-Type").orElse(null));
+  }
+
+  @Test
+  void aLargeAnswerIsStreamedIntact() throws Exception {
+    HttpResponse<String> r = get("/big");
+    assertEquals(200, r.statusCode());
+    assertEquals(BIG, r.body());
+    assertEquals(String.valueOf(BIG.length()), r.headers().firstValue("Content-Length")
+        .orElse(null), "a Content-Length answer keeps its length");
+    HttpResponse<String> chunked = get("/big-chunked");
+    assertEquals(BIG, chunked.body());
+    assertEquals(1, node.accepted.get(), "both went over one kept-alive node connection");
+  }
+
+  @Test
+  void anUnframedAnswerEndsWithItsConnection() throws Exception {
+    HttpResponse<String> r = get("/unframed");
+    assertEquals(200, r.statusCode());
+    assertEquals("until the end", r.body());
+    assertEquals("same", get("/next").body());
+    assertEquals(2, node.accepted.get(), "the closed connection was not reused");
+  }
+
+  @Test
+  void aHeadAnswerKeepsItsLengthAndHasNoBody() throws Exception {
+    String raw = Backend.send(proxy.port(), "HEAD /head HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertTrue(raw.startsWith("HTTP/1.1 200"), raw);
+    String lower = raw.toLowerCase(Locale.ROOT);
+    assertTrue(lower.contains("\r\ncontent-length: 42\r\n"), raw);
+    assertTrue(lower.contains("\r\nx-head: yes\r\n"), raw);
+    assertTrue(raw.endsWith("\r\n\r\n"), "no body after the head: " + raw);
+  }
+
+  @Test
+  void noContentAndInterimAnswers() throws Exception {
+    HttpResponse<String> empty = get("/no-content");
+    assertEquals(204, empty.statusCode());
+    assertEquals("yes", empty.headers().firstValue("X-Empty").orElse(null));
+    HttpResponse<String> after = get("/continue");
+    assertEquals(200, after.statusCode());
+    assertEquals("ok", after.body());
+    assertTrue(after.headers().firstValue("X-Interim").isEmpty(), "the interim answer's headers"
+        + " are not the final one's");
+  }
+
+  @Test
+  void whatIsNotHttpGets502() throws Exception {
+    HttpResponse<String> r = get("/garbage");
+    assertEquals(502, r.statusCode());
+    assertTrue(r.body().contains("status line"), r.body());
+    assertEquals("same", get("/next").body(), "the node's next answer is read on a fresh"
+        + " connection");
+  }
+
+  @Test
+  void aNodeThatClosesAfterAnAnswerGetsANewConnection() throws Exception {
+    assertEquals("ok", get("/close").body());
+    assertEquals("same", get("/next").body());
+    assertEquals("same", get("/again").body());
+    assertEquals(2, node.accepted.get());
+    assertEquals(0, broken());
+  }
+
+  @Test
+  void anAnswerThatBreaksOffClosesTheClientsConnection() throws Exception {
+    String raw = Backend.send(proxy.port(), "GET /truncated HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertTrue(raw.startsWith("HTTP/1.1 200"), raw);
+    assertTrue(raw.toLowerCase(Locale.ROOT).contains("content-length: 10"), raw);
+    assertTrue(raw.endsWith("\r\n\r\nhalf."), "five of ten bytes, then the end: " + raw);
+    assertEquals(1, broken());
+  }
+}

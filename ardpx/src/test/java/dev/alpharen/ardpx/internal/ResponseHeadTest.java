@@ -1,0 +1,125 @@
+package dev.alpharen.ardpx.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.undertow.util.HeaderMap;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ResponseHeadTest {
+  private final HeaderMap headers = new HeaderMap();
+  private final ResponseHead head = new ResponseHead(headers);
+
+  private int parse(String text, boolean headRequest) throws ResponseHead.Malformed {
+    ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
+    return head.parse(buf, 0, buf.capacity(), headRequest);
+  }
+
+  @Test
+  void readsStatusHeadersAndLength() throws Exception {
+    String text = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n"
+        + "X-Node: n1\r\n\r\nhello";
+    assertEquals(text.indexOf("hello"), parse(text, false));
+    assertEquals(200, head.status);
+    assertEquals(ResponseHead.Framing.LENGTH, head.framing);
+    assertEquals(5, head.contentLength);
+    assertTrue(head.reusable);
+    assertEquals("text/plain", headers.getFirst("Content-Type"));
+    assertEquals("n1", headers.getFirst("x-node"));
+    assertNull(headers.getFirst("Content-Length"), "framing is the proxy's to set anew");
+  }
+
+  @Test
+  void anIncompleteHeadIsReadOnLater() throws Exception {
+    assertEquals(-1, parse("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n", false));
+    assertEquals(-1, parse("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r", false));
+  }
+
+  @Test
+  void acceptsBareLineFeeds() throws Exception {
+    String text = "HTTP/1.1 404 Not Found\nContent-Length: 0\n\n";
+    assertEquals(text.length(), parse(text, false));
+    assertEquals(404, head.status);
+    assertEquals(0, head.contentLength);
+  }
+
+  @Test
+  void dropsHopByHopHeadersAndWhatConnectionNames() throws Exception {
+    parse("HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Secret\r\nX-Secret: s\r\n"
+        + "Keep-Alive: timeout=5\r\nProxy-Authenticate: Basic\r\nTE: trailers\r\n"
+        + "Trailer: X-Sum\r\nUpgrade: h2c\r\nX-End: e\r\nContent-Length: 0\r\n\r\n", false);
+    for (String hop : new String[] {"Connection", "X-Secret", "Keep-Alive", "Proxy-Authenticate",
+        "TE", "Trailer", "Upgrade"}) {
+      assertNull(headers.getFirst(hop), hop);
+    }
+    assertEquals("e", headers.getFirst("X-End"));
+    assertTrue(head.reusable);
+  }
+
+  @Test
+  void connectionCloseOrHttp10MeansNoReuse() throws Exception {
+    parse("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", false);
+    assertFalse(head.reusable);
+    parse("HTTP/1.1 200 OK\r\nConnection: X-A, close\r\nContent-Length: 0\r\n\r\n", false);
+    assertFalse(head.reusable);
+    parse("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", false);
+    assertFalse(head.reusable);
+  }
+
+  @Test
+  void framesEachKindOfBody() throws Exception {
+    parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", false);
+    assertEquals(ResponseHead.Framing.CHUNKED, head.framing);
+    assertNull(headers.getFirst("Transfer-Encoding"));
+    parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", false);
+    assertEquals(ResponseHead.Framing.CLOSE, head.framing);
+    assertFalse(head.reusable);
+    parse("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n", false);
+    assertEquals(ResponseHead.Framing.CLOSE, head.framing);
+    assertFalse(head.reusable);
+    for (int status : new int[] {204, 304}) {
+      parse("HTTP/1.1 " + status + " X\r\nContent-Length: 9\r\n\r\n", false);
+      assertEquals(ResponseHead.Framing.NONE, head.framing, "status " + status);
+    }
+    parse("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n", true);
+    assertEquals(ResponseHead.Framing.NONE, head.framing, "an answer to HEAD");
+    assertEquals("9", head.lengthValue);
+  }
+
+  @Test
+  void knowsInterimAnswers() throws Exception {
+    parse("HTTP/1.1 100 Continue\r\n\r\n", false);
+    assertTrue(head.interim());
+    assertEquals(ResponseHead.Framing.NONE, head.framing);
+    parse("HTTP/1.1 101 Switching Protocols\r\n\r\n", false);
+    assertFalse(head.interim());
+  }
+
+  @Test
+  void refusesWhatIsNotAnHttpAnswer() {
+    assertThrows(ResponseHead.Malformed.class, () -> parse("SSH-2.0-OpenSSH\r\n\r\n", false));
+    assertThrows(ResponseHead.Malformed.class, () -> parse("HTTP/1.1 2x0 OK\r\n\r\n", false));
+    assertThrows(ResponseHead.Malformed.class, () -> parse("HTTP/1.1 200OK\r\n\r\n", false));
+    assertThrows(ResponseHead.Malformed.class,
+        () -> parse("HTTP/1.1 200 OK\r\nno colon\r\n\r\n", false));
+    assertThrows(ResponseHead.Malformed.class,
+        () -> parse("HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n", false));
+  }
+
+  @Test
+  void refusesAmbiguousFraming() {
+    assertThrows(ResponseHead.Malformed.class, () -> parse("HTTP/1.1 200 OK\r\n"
+        + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", false));
+    assertThrows(ResponseHead.Malformed.class, () -> parse("HTTP/1.1 200 OK\r\n"
+        + "Content-Length: 5\r\nContent-Length: 6\r\n\r\n", false));
+    assertThrows(ResponseHead.Malformed.class, () -> parse("HTTP/1.1 200 OK\r\n"
+        + "Content-Length: +5\r\n\r\n", false));
+    assertThrows(ResponseHead.Malformed.class, () -> parse("HTTP/1.1 200 OK\r\n"
+        + "Content-Length: 99999999999999999999\r\n\r\n", false));
+  }
+}
