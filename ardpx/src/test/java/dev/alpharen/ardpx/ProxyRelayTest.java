@@ -64,6 +64,9 @@ class ProxyRelayTest {
       case "/no-content" -> "HTTP/1.1 204 No Content\r\nX-Empty: yes\r\n\r\n";
       case "/continue" -> "HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\n"
           + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+      case "/fat-head" -> "HTTP/1.1 200 OK\r\nX-Fat: " + "f".repeat(30_000)
+          + "\r\nContent-Length: 3\r\n\r\nfat";
+      case "/huge-head" -> "HTTP/1.1 200 OK\r\nX-Huge: " + "h".repeat(70_000) + "\r\n\r\n";
       case "/garbage" -> "SSH-2.0-OpenSSH_9.2\r\n\r\n";
       case "/close" -> "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"
           + ScriptedNode.CLOSE;
@@ -132,6 +135,17 @@ class ProxyRelayTest {
     assertEquals("ok", after.body());
     assertTrue(after.headers().firstValue("X-Interim").isEmpty(), "the interim answer's headers"
         + " are not the final one's");
+  }
+
+  @Test
+  void headersLargerThanABufferPassUpToTheirLimit() throws Exception {
+    HttpResponse<String> fat = get("/fat-head");
+    assertEquals(200, fat.statusCode());
+    assertEquals("fat", fat.body());
+    assertEquals(30_000, fat.headers().firstValue("X-Fat").orElse("").length());
+    HttpResponse<String> huge = get("/huge-head");
+    assertEquals(502, huge.statusCode());
+    assertTrue(huge.body().contains("over 65536 bytes"), huge.body());
   }
 
   @Test

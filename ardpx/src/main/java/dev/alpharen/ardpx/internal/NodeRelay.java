@@ -18,9 +18,7 @@ import java.net.SocketAddress;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.xnio.ChannelListener;
 import org.xnio.IoFuture;
@@ -73,12 +71,20 @@ public final class NodeRelay implements HttpHandler {
    */
   private static final ThreadLocal<ByteBuffer> SCRATCH =
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(16 * 1024));
+  /**
+   * Each I/O thread's own read buffer, lent to one request at a time from the node's first
+   * bytes until its answer is written: mostly within one event, so one buffer serves nearly all
+   * requests, and Undertow's pool (whose every use takes a lock) lends the rest.
+   */
+  private static final ThreadLocal<ByteBuffer[]> READ_BUFFER =
+      ThreadLocal.withInitial(() -> new ByteBuffer[] {ByteBuffer.allocateDirect(16 * 1024)});
 
   private final NodeProxyClient nodes;
   private final HttpHandler fallback;
   private final long timeoutMs;
   private final int maxAttempts;
-  private final Map<XnioIoThread, Deadlines> deadlines = new ConcurrentHashMap<>();
+  /** The deadlines of each I/O thread's requests; only I/O threads relay. */
+  private final ThreadLocal<Deadlines> deadlines;
 
   /**
    * @param nodes the node choice and accounting, shared with {@code fallback}
@@ -92,12 +98,9 @@ public final class NodeRelay implements HttpHandler {
     this.fallback = fallback;
     this.timeoutMs = requestTimeout.toMillis();
     this.maxAttempts = 1 + connectRetries;
-  }
-
-  private Deadlines deadlines(XnioIoThread thread) {
-    Deadlines mine = deadlines.get(thread);
-    return mine != null ? mine : deadlines.computeIfAbsent(thread,
-        t -> new Deadlines(t, TimeUnit.MILLISECONDS.toNanos(timeoutMs), System::nanoTime));
+    long timeoutNanos = requestTimeout.toNanos();
+    this.deadlines = ThreadLocal.withInitial(() -> new Deadlines(
+        (XnioIoThread) Thread.currentThread(), timeoutNanos, System::nanoTime));
   }
 
   @Override
@@ -123,6 +126,8 @@ public final class NodeRelay implements HttpHandler {
     private NodeConnections.Connection node;
     private Deadlines deadlines;
     private PooledByteBuffer pooled;
+    /** The thread's own read buffer's slot, when {@link #buf} is that buffer. */
+    private ByteBuffer[] lentFrom;
     private ByteBuffer buf;
     /** What the node's socket did not take of the request at once. */
     private ByteBuffer unsent;
@@ -142,7 +147,7 @@ public final class NodeRelay implements HttpHandler {
     public void run() {
       keepReadingClient();
       attempts = nodes.attempts(exchange);
-      deadlines = deadlines(thread);
+      deadlines = NodeRelay.this.deadlines.get();
       deadlines.arm(this);
       nextNode();
     }
@@ -518,8 +523,15 @@ public final class NodeRelay implements HttpHandler {
 
     private ByteBuffer buffer() {
       if (buf == null) {
-        pooled = exchange.getConnection().getByteBufferPool().allocate();
-        buf = pooled.getBuffer();
+        ByteBuffer[] slot = READ_BUFFER.get();
+        if (slot[0] != null) {
+          buf = slot[0];
+          slot[0] = null;
+          lentFrom = slot;
+        } else {
+          pooled = exchange.getConnection().getByteBufferPool().allocate();
+          buf = pooled.getBuffer();
+        }
       }
       return buf;
     }
@@ -538,7 +550,10 @@ public final class NodeRelay implements HttpHandler {
     }
 
     private void releaseBuffer() {
-      if (pooled != null) {
+      if (lentFrom != null) {
+        lentFrom[0] = buf.clear();
+        lentFrom = null;
+      } else if (pooled != null) {
         pooled.close();
         pooled = null;
       }

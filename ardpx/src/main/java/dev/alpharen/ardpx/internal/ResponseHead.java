@@ -85,16 +85,31 @@ final class ResponseHead {
       if (lineEnd == lineStart) {
         break; // the blank line
       }
-      String line = text(buf, lineStart, lineEnd);
-      int colon = line.indexOf(':');
-      if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
-        throw new Malformed("the node sent a header line without a name: '" + cut(line) + "'");
+      int colon = lineStart;
+      while (colon < lineEnd && buf.get(colon) != ':') {
+        colon++;
       }
-      String name = line.substring(0, colon);
-      if (name.indexOf(' ') >= 0 || name.indexOf('\t') >= 0) {
-        throw new Malformed("the node sent a header name with white space: '" + cut(name) + "'");
+      byte first = buf.get(lineStart);
+      if (colon == lineStart || colon == lineEnd || first == ' ' || first == '\t') {
+        throw new Malformed("the node sent a header line without a name: '"
+            + cut(text(buf, lineStart, lineEnd)) + "'");
       }
-      String value = line.substring(colon + 1).trim();
+      for (int i = lineStart; i < colon; i++) {
+        if (buf.get(i) == ' ' || buf.get(i) == '\t') {
+          throw new Malformed("the node sent a header name with white space: '"
+              + cut(text(buf, lineStart, colon)) + "'");
+        }
+      }
+      String name = text(buf, lineStart, colon);
+      int valueStart = colon + 1;
+      int valueEnd = lineEnd;
+      while (valueStart < valueEnd && isBlank(buf.get(valueStart))) {
+        valueStart++;
+      }
+      while (valueEnd > valueStart && isBlank(buf.get(valueEnd - 1))) {
+        valueEnd--;
+      }
+      String value = text(buf, valueStart, valueEnd);
       HttpString header = name(name);
       if (header.equals(Headers.CONNECTION)) {
         connection = connection == null ? value : connection + "," + value;
@@ -252,6 +267,10 @@ final class ResponseHead {
 
   private static int next(ByteBuffer buf, int lineEnd) {
     return buf.get(lineEnd) == '\r' ? lineEnd + 2 : lineEnd + 1;
+  }
+
+  private static boolean isBlank(byte b) {
+    return b == ' ' || b == '\t';
   }
 
   private static String text(ByteBuffer buf, int from, int to) {
