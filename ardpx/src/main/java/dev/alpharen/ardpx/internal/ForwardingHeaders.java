@@ -3,6 +3,7 @@ package dev.alpharen.ardpx.internal;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ResponseCommitListener;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
@@ -39,6 +40,9 @@ public final class ForwardingHeaders implements HttpHandler {
   private static final Set<String> KEPT = Set.of("host", "content-length", "transfer-encoding");
   private static final ResponseCommitListener STRIP_RESPONSE =
       exchange -> stripHopByHop(exchange.getResponseHeaders(), RESPONSE_HOP_BY_HOP);
+
+  /** The client part of {@code Forwarded}, formatted once per connection. */
+  private static final AttachmentKey<String> FOR_CLIENT = AttachmentKey.create(String.class);
 
   private final HttpHandler next;
 
@@ -81,10 +85,14 @@ public final class ForwardingHeaders implements HttpHandler {
   }
 
   private static String forwarded(HttpServerExchange exchange) {
-    InetSocketAddress source = exchange.getSourceAddress();
-    String client = source == null || source.getAddress() == null ? "unknown"
-        : source.getAddress().getHostAddress();
-    String forClient = client.contains(":") ? quote("[" + client + "]") : client;
+    String forClient = exchange.getConnection().getAttachment(FOR_CLIENT);
+    if (forClient == null) {
+      InetSocketAddress source = exchange.getSourceAddress();
+      String client = source == null || source.getAddress() == null ? "unknown"
+          : source.getAddress().getHostAddress();
+      forClient = client.contains(":") ? quote("[" + client + "]") : client;
+      exchange.getConnection().putAttachment(FOR_CLIENT, forClient);
+    }
     String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
     if (host == null || host.isEmpty()) {
       host = exchange.getHostAndPort();
