@@ -14,6 +14,7 @@
 #   bench/proxy.sh                              measure and update docs/performance.md (~7 min)
 #   DURATION=10 CONNECTIONS=64 bench/proxy.sh   seconds per wrk run (default 20), connections (32)
 #   ROUNDS=5 bench/proxy.sh                     measured rounds per case (default 3)
+#   WARMUP=60 bench/proxy.sh                    seconds of the first warm-up run per proxy (40)
 #   HEAP=512m bench/proxy.sh                    heap of each node (default 256m)
 #   PROXY_CPUS=1 WRK_CPUS=0 bench/proxy.sh      pin each proxy and wrk with taskset (default: not)
 #   PROXY_CPUS=1 NODE_CPUS=0 WRK_CPUS=0 ...     also pin the nodes (and the slow relay): the proxy
@@ -26,13 +27,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-20}
+warmup=${WARMUP:-40}
 connections=${CONNECTIONS:-32}
 rounds=${ROUNDS:-3}
 heap=${HEAP:-256m}
 max_load=${MAX_LOAD:-$(nproc)}
 load_wait=${LOAD_WAIT:-300}
 delay_ms=50
-for knob in duration connections rounds; do
+for knob in duration warmup connections rounds; do
   [[ ${!knob} =~ ^[0-9]+$ ]] && (( ${!knob} >= 1 )) \
     || { echo "${knob^^} must be a whole number of at least 1, was '${!knob}'" >&2; exit 2; }
 done
@@ -196,10 +198,10 @@ stop_nginx() {
   nginx_pid=""
 }
 
-# measure NAME URL: one wrk run; prints "req/s p99_ms errors"
+# measure NAME URL [SECONDS]: one wrk run (DURATION by default); prints "req/s p99_ms errors"
 measure() {
   local out
-  out=$("${pin_wrk[@]}" wrk -t2 -c"$connections" -d"${duration}s" --latency --timeout 5s "$2" 2>&1) \
+  out=$("${pin_wrk[@]}" wrk -t2 -c"$connections" -d"${3:-$duration}s" --latency --timeout 5s "$2" 2>&1) \
     || die "wrk against $1 failed: $out"
   echo "$out" >"$work/wrk-$1.txt"
   "$py" - "$work/wrk-$1.txt" <<'PY'
@@ -304,9 +306,9 @@ start_nginx
 
 ardpx_url=http://127.0.0.1:$ardpx_port/health/live
 nginx_url=http://127.0.0.1:$nginx_port/health/live
-echo "proxy bench: warming up (JIT) ${duration}s each" >&2
-measure warm-ardpx "$ardpx_url" >/dev/null
-measure warm-nginx "$nginx_url" >/dev/null
+echo "proxy bench: warming up ${warmup}s each (ARDPX's JIT compiles for ~30 s under load)" >&2
+measure warm-ardpx "$ardpx_url" "$warmup" >/dev/null
+measure warm-nginx "$nginx_url" "$warmup" >/dev/null
 echo "proxy bench: equal nodes, $rounds rounds of ${duration}s each, $connections connections" >&2
 : >"$work/runs"
 run_case equal
@@ -368,7 +370,7 @@ pinning="not pinned"
 marker=proxy # a pinned run has a block of its own in docs/performance.md
 (( ${#pins[@]} )) && { pinning=$(IFS=,; echo "${pins[*]}" | sed 's/,/, /g'); marker=proxy-pinned; }
 block=$(cat <<MD
-Run $(date -u +%F) on $(nproc) cores ($(uname -m), Java $java_version, nginx $("$nginx_bin" -v 2>&1 | cut -d/ -f2), wrk $(wrk -v 2>&1 | sed -n 1p | cut -d' ' -f2)); load average $load_start at the start, $load_end at the end.$flag Three nodes (\`roles: [arsrv]\`, \`-Xmx$heap\`), ARDPX standalone as users start it (\`bin/alpha-ren proxy --join\`: \`$launcher_flags\` plus \`jvm.options\` and the class-data archive; access log off), nginx (\`worker_processes auto\`, upstream keepalive 64, the same X-Forwarded-*/Forwarded headers, access log off) and wrk (2 threads, $connections connections, ${duration} s per run after a ${duration} s warm-up per proxy and case) all on this one machine ($pinning). Each case: $rounds rounds alternating which proxy goes first; the table gives the medians.
+Run $(date -u +%F) on $(nproc) cores ($(uname -m), Java $java_version, nginx $("$nginx_bin" -v 2>&1 | cut -d/ -f2), wrk $(wrk -v 2>&1 | sed -n 1p | cut -d' ' -f2)); load average $load_start at the start, $load_end at the end.$flag Three nodes (\`roles: [arsrv]\`, \`-Xmx$heap\`), ARDPX standalone as users start it (\`bin/alpha-ren proxy --join\`: \`$launcher_flags\` plus \`jvm.options\` and the class-data archive; access log off), nginx (\`worker_processes auto\`, upstream keepalive 64, the same X-Forwarded-*/Forwarded headers, access log off) and wrk (2 threads, $connections connections, ${duration} s per run, after a ${warmup} s warm-up per proxy and a ${duration} s one per proxy for the second case) all on this one machine ($pinning). Each case: $rounds rounds alternating which proxy goes first; the table gives the medians.
 
 | case | proxy | requests/s | p99 | errors | proxy CPU per request | each run (req/s / p99 ms) | 1-min load before each run |
 | --- | --- | ---: | ---: | ---: | ---: | --- | --- |
