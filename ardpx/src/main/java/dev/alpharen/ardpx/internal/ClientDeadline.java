@@ -3,7 +3,6 @@ package dev.alpharen.ardpx.internal;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyConnection;
-import io.undertow.util.Headers;
 import io.undertow.util.WorkerUtils;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -46,11 +45,9 @@ public final class ClientDeadline implements HttpHandler {
     if (exchange.isResponseStarted()) {
       IoUtils.safeClose(exchange.getConnection());
     } else {
-      exchange.setStatusCode(408);
       exchange.setPersistent(false);
-      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-      exchange.getResponseSender().send("{\"error\":\"the request body did not arrive within "
-          + timeoutMs + " ms (proxy.clientTimeout)\"}");
+      JsonError.send(exchange, 408, "the request body did not arrive within " + timeoutMs
+          + " ms (proxy.clientTimeout)");
     }
     if (node != null) {
       IoUtils.safeClose(node.getConnection()); // the node saw half a request: do not reuse

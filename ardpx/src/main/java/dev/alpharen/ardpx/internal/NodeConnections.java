@@ -1,9 +1,14 @@
 package dev.alpharen.ardpx.internal;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 import org.xnio.ChannelListener;
+import org.xnio.IoFuture;
 import org.xnio.IoUtils;
+import org.xnio.OptionMap;
+import org.xnio.Options;
 import org.xnio.StreamConnection;
 import org.xnio.XnioIoThread;
 import org.xnio.conduits.ConduitStreamSourceChannel;
@@ -18,6 +23,8 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  */
 final class NodeConnections {
   static final int MAX_IDLE = 32;
+  /** Node sockets send each request at once: a proxy's writes are whole requests. */
+  private static final OptionMap NODE_SOCKET = OptionMap.create(Options.TCP_NODELAY, true);
   private static final int MAX_THREADS = 256;
 
   private final AtomicReferenceArray<Idle> idle = new AtomicReferenceArray<>(MAX_THREADS);
@@ -83,9 +90,23 @@ final class NodeConnections {
     return mine == null ? null : mine.connections.pollLast();
   }
 
-  /** Wraps a freshly opened connection. */
-  Connection wrap(StreamConnection stream) {
-    return new Connection(stream);
+  /**
+   * Opens a connection to the node on {@code thread}, then calls {@code opened} or
+   * {@code failed} on that thread.
+   */
+  void open(XnioIoThread thread, InetSocketAddress address, Consumer<Connection> opened,
+      Runnable failed) {
+    IoFuture<StreamConnection> opening = thread.openStreamConnection(address,
+        stream -> opened.accept(new Connection(stream)), NODE_SOCKET);
+    opening.addNotifier((future, ignored) -> {
+      if (future.getStatus() == IoFuture.Status.FAILED) {
+        if (Thread.currentThread() == thread) {
+          failed.run();
+        } else {
+          thread.execute(failed);
+        }
+      }
+    }, null);
   }
 
   /** Closes every idle connection (each on its own thread) and any given back later. */

@@ -74,9 +74,7 @@ public final class RequestLimits implements HttpHandler {
   }
 
   private static void refuse(HttpServerExchange exchange, int status, String message) {
-    exchange.setStatusCode(status);
     exchange.setPersistent(false); // the rest of this connection cannot be trusted
-    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-    exchange.getResponseSender().send("{\"error\":\"" + message + "\"}");
+    JsonError.send(exchange, status, message);
   }
 }

@@ -145,6 +145,30 @@ final class ResponseHead {
     return end;
   }
 
+  /**
+   * Parses the final answer's head in {@code buf[0, position)}: interim answers (1xx) before it
+   * are dropped from the buffer, the bytes after them moved to its start.
+   *
+   * @return the index just past the final head, or -1 when it is not complete yet
+   * @throws Malformed as {@link #parse}, and for 101: ARDPX does not relay other protocols
+   */
+  int parseFinal(ByteBuffer buf, boolean headRequest) throws Malformed {
+    int end = parse(buf, 0, buf.position(), headRequest);
+    while (end > 0 && interim()) {
+      headers.clear();
+      int rest = buf.position() - end;
+      for (int i = 0; i < rest; i++) {
+        buf.put(i, buf.get(end + i));
+      }
+      buf.position(rest);
+      end = parse(buf, 0, rest, headRequest);
+    }
+    if (end > 0 && status == 101) {
+      throw new Malformed("the node switched protocols, which ARDPX does not relay");
+    }
+    return end;
+  }
+
   /** Whether this is an interim answer (1xx but 101), to be skipped for the final one. */
   boolean interim() {
     return status >= 100 && status < 200 && status != 101;
