@@ -116,6 +116,17 @@ class ProxyRelayTest {
   }
 
   @Test
+  void pipelinedRequestsAreAnsweredInTheirOrder() throws Exception {
+    String raw = Backend.send(proxy.port(), "GET /one HTTP/1.1\r\nHost: x\r\n\r\n"
+        + "GET /two HTTP/1.1\r\nHost: x\r\n\r\nGET /three HTTP/1.1\r\nHost: x\r\n\r\n");
+    String lower = raw.toLowerCase(Locale.ROOT);
+    int one = lower.indexOf("x-path: /one\r\n");
+    int two = lower.indexOf("x-path: /two\r\n");
+    int three = lower.indexOf("x-path: /three\r\n");
+    assertTrue(one > 0 && two > one && three > two, "three answers in order: " + raw);
+  }
+
+  @Test
   void aHeadAnswerKeepsItsLengthAndHasNoBody() throws Exception {
     String raw = Backend.send(proxy.port(), "HEAD /head HTTP/1.1\r\nHost: x\r\n\r\n");
     assertTrue(raw.startsWith("HTTP/1.1 200"), raw);
