@@ -27,12 +27,12 @@ class ProxyRelayTest {
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
-  private ScriptedNode node;
+  private RawNode node;
   private ProxyServer proxy;
 
   @BeforeEach
   void start() throws IOException {
-    node = new ScriptedNode(ProxyRelayTest::answer);
+    node = new RawNode(ProxyRelayTest::answer);
     List<dev.alpharen.arclst.MemberInfo> members = List.of(Backend.memberAt("n1", node.port()));
     proxy = ProxyServer.start(new ProxySettings("127.0.0.1", 0, ProxyTls.off(),
         new ProxyLimits(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5),
@@ -59,7 +59,7 @@ class ProxyRelayTest {
         yield s.append("0\r\n\r\n").toString();
       }
       case "/unframed" -> "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end"
-          + ScriptedNode.CLOSE;
+          + RawNode.CLOSE;
       case "/head" -> "HTTP/1.1 200 OK\r\nContent-Length: 42\r\nX-Head: yes\r\n\r\n";
       case "/no-content" -> "HTTP/1.1 204 No Content\r\nX-Empty: yes\r\n\r\n";
       case "/continue" -> "HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\n"
@@ -69,8 +69,8 @@ class ProxyRelayTest {
       case "/huge-head" -> "HTTP/1.1 200 OK\r\nX-Huge: " + "h".repeat(70_000) + "\r\n\r\n";
       case "/garbage" -> "SSH-2.0-OpenSSH_9.2\r\n\r\n";
       case "/close" -> "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"
-          + ScriptedNode.CLOSE;
-      case "/truncated" -> "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf." + ScriptedNode.CLOSE;
+          + RawNode.CLOSE;
+      case "/truncated" -> "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf." + RawNode.CLOSE;
       default -> "HTTP/1.1 200 OK\r\nContent-Length: 4\r\nX-Path: " + path + "\r\n\r\nsame";
     };
   }

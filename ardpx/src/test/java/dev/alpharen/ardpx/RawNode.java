@@ -12,15 +12,23 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
- * A node on a plain loopback socket, for failures Undertow would not stage: it answers 200 on
- * keep-alive connections until {@link #breakConnections()}, and from then on reads each request
- * whole and drops the connection without an answer, as a node killed mid-request would. Counts
- * connections accepted and requests read. Thread-safe.
+ * A node on a plain loopback socket, for what Undertow would not stage. It answers each request
+ * on keep-alive connections with the raw bytes its script gives for the request line, exactly as
+ * written (chunked in odd pieces, unframed, malformed); an answer ending with {@link #CLOSE}
+ * closes the connection after it. The default script answers 200 {@code raw}. After
+ * {@link #breakConnections()} it reads each request whole and drops the connection with a reset
+ * instead, as a node killed mid-request would. Counts connections accepted, requests answered
+ * and dropped. Thread-safe.
  */
 final class RawNode implements AutoCloseable {
+  /** Appended to an answer: close the connection once it is written. */
+  static final String CLOSE = "\u0000close";
+
   private final ServerSocket server;
+  private final Function<String, String> script;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean dropping;
   final AtomicInteger accepted = new AtomicInteger();
@@ -28,6 +36,12 @@ final class RawNode implements AutoCloseable {
   final AtomicInteger dropped = new AtomicInteger();
 
   RawNode() throws IOException {
+    this(requestLine -> "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Type: text/plain\r\n\r\n"
+        + "raw");
+  }
+
+  RawNode(Function<String, String> script) throws IOException {
+    this.script = script;
     server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread acceptor = new Thread(this::acceptLoop, "raw-node-" + server.getLocalPort());
     acceptor.setDaemon(true);
@@ -77,43 +91,52 @@ final class RawNode implements AutoCloseable {
     try (socket) {
       InputStream in = socket.getInputStream();
       OutputStream out = socket.getOutputStream();
-      while (readRequest(in)) {
+      String requestLine;
+      while ((requestLine = readRequest(in)) != null) {
         if (dropping) {
           dropped.incrementAndGet();
           socket.setSoLinger(true, 0); // a reset, as from a killed process
           return;
         }
         served.incrementAndGet();
-        out.write(("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Type: text/plain\r\n\r\nraw")
-            .getBytes(StandardCharsets.ISO_8859_1));
+        String answer = script.apply(requestLine);
+        boolean close = answer.endsWith(CLOSE);
+        if (close) {
+          answer = answer.substring(0, answer.length() - CLOSE.length());
+        }
+        out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
+        if (close) {
+          return;
+        }
       }
     } catch (IOException e) {
-      // the proxy closed the connection
+      // the connection broke
     } finally {
       open.remove(socket);
     }
   }
 
-  /** Reads one request with its Content-Length body; false at the end of the stream. */
-  private static boolean readRequest(InputStream in) throws IOException {
+  /** Reads one request with its Content-Length body; its request line, or null at the end. */
+  private static String readRequest(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
     while (matched < 4) {
       int b = in.read();
       if (b < 0) {
-        return false;
+        return null;
       }
       head.write(b);
       matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
     }
+    String text = head.toString(StandardCharsets.ISO_8859_1);
     long length = 0;
-    for (String line : head.toString(StandardCharsets.ISO_8859_1).split("\r\n")) {
+    for (String line : text.split("\r\n")) {
       if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
         length = Long.parseLong(line.substring(15).trim());
       }
     }
     in.readNBytes((int) length);
-    return true;
+    return text.substring(0, text.indexOf("\r\n"));
   }
 }
