@@ -41,7 +41,6 @@ final class NodeConnections {
     final StreamConnection stream;
     final XnioIoThread thread;
     private Reader reader;
-    private boolean reused;
     private boolean open = true;
 
     Connection(StreamConnection stream) {
@@ -56,15 +55,9 @@ final class NodeConnections {
       reader = next;
     }
 
-    /** Whether the connection carried a request before this one. */
-    boolean reused() {
-      return reused;
-    }
-
     /** The request is done with the connection, which may carry the next one. */
     void release() {
       reader = null;
-      reused = true;
       give(this);
     }
 

@@ -41,7 +41,6 @@ final class ResponseHead {
 
   private final HeaderMap headers;
   int status;
-  String reason;
   Framing framing;
   long contentLength;
   /** The node's Content-Length as it sent it, or null (a HEAD answer passes it on). */
@@ -197,7 +196,6 @@ final class ResponseHead {
       throw new Malformed("the node answered with status " + code);
     }
     status = code;
-    reason = line.length() > 13 ? line.substring(13) : "";
     reusable = http11;
   }
 
