@@ -173,7 +173,10 @@ http {
       proxy_pass http://nodes;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-      # What ARDPX sends the nodes, so that both proxies make the nodes parse the same.
+      # What ARDPX sends the nodes, so that both proxies make the nodes parse the same: the
+      # client's Host passed on (nginx would send the upstream's name, "nodes", which costs a
+      # node less to check than the IP literal the client sent), then the forwarding headers.
+      proxy_set_header Host \$http_host;
       proxy_set_header X-Forwarded-For \$remote_addr;
       proxy_set_header X-Forwarded-Proto \$scheme;
       proxy_set_header X-Forwarded-Host \$host;
@@ -370,7 +373,7 @@ pinning="not pinned"
 marker=proxy # a pinned run has a block of its own in docs/performance.md
 (( ${#pins[@]} )) && { pinning=$(IFS=,; echo "${pins[*]}" | sed 's/,/, /g'); marker=proxy-pinned; }
 block=$(cat <<MD
-Run $(date -u +%F) on $(nproc) cores ($(uname -m), Java $java_version, nginx $("$nginx_bin" -v 2>&1 | cut -d/ -f2), wrk $(wrk -v 2>&1 | sed -n 1p | cut -d' ' -f2)); load average $load_start at the start, $load_end at the end.$flag Three nodes (\`roles: [arsrv]\`, \`-Xmx$heap\`), ARDPX standalone as users start it (\`bin/alpha-ren proxy --join\`: \`$launcher_flags\` plus \`jvm.options\` and the class-data archive; access log off), nginx (\`worker_processes auto\`, upstream keepalive 64, the same X-Forwarded-*/Forwarded headers, access log off) and wrk (2 threads, $connections connections, ${duration} s per run, after a ${warmup} s warm-up per proxy and a ${duration} s one per proxy for the second case) all on this one machine ($pinning). Each case: $rounds rounds alternating which proxy goes first; the table gives the medians.
+Run $(date -u +%F) on $(nproc) cores ($(uname -m), Java $java_version, nginx $("$nginx_bin" -v 2>&1 | cut -d/ -f2), wrk $(wrk -v 2>&1 | sed -n 1p | cut -d' ' -f2)); load average $load_start at the start, $load_end at the end.$flag Three nodes (\`roles: [arsrv]\`, \`-Xmx$heap\`), ARDPX standalone as users start it (\`bin/alpha-ren proxy --join\`: \`$launcher_flags\` plus \`jvm.options\` and the class-data archive; access log off), nginx (\`worker_processes auto\`, upstream keepalive 64, the client's Host and the same X-Forwarded-*/Forwarded headers, access log off) and wrk (2 threads, $connections connections, ${duration} s per run, after a ${warmup} s warm-up per proxy and a ${duration} s one per proxy for the second case) all on this one machine ($pinning). Each case: $rounds rounds alternating which proxy goes first; the table gives the medians.
 
 | case | proxy | requests/s | p99 | errors | proxy CPU per request | each run (req/s / p99 ms) | 1-min load before each run |
 | --- | --- | ---: | ---: | ---: | ---: | --- | --- |
