@@ -5,9 +5,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -22,22 +20,37 @@ final class ResponseHead {
   /** How the body is delimited. */
   enum Framing { NONE, LENGTH, CHUNKED, CLOSE }
 
-  private static final Set<HttpString> DROPPED = Set.of(Headers.CONNECTION,
+  /** What the parse does with a header: passes it on, drops it, or reads it for framing. */
+  private static final int PASSED = 0;
+  private static final int DROPPED = 1;
+  private static final int CONNECTION = 2;
+  private static final int TRANSFER_ENCODING = 3;
+  private static final int CONTENT_LENGTH = 4;
+  private static final int MAX_KNOWN_LENGTH = 40;
+  private static final byte[] HTTP_11 = "HTTP/1.1 ".getBytes(StandardCharsets.ISO_8859_1);
+  private static final byte[] HTTP_10 = "HTTP/1.0 ".getBytes(StandardCharsets.ISO_8859_1);
+  private static final ThreadLocal<byte[]> SCRATCH =
+      ThreadLocal.withInitial(() -> new byte[1024]);
+
+  /**
+   * Common response header names, by length and first letter; the hop-by-hop ones and the
+   * framing headers among them are left out of the headers passed on.
+   */
+  private static final Known[][] KNOWN = known(Set.of(Headers.CONNECTION,
       Headers.KEEP_ALIVE, Headers.PROXY_AUTHENTICATE, Headers.PROXY_AUTHORIZATION,
       new HttpString("Proxy-Connection"), Headers.TE, Headers.TRAILER, Headers.UPGRADE,
-      Headers.TRANSFER_ENCODING, Headers.CONTENT_LENGTH);
-
-  /** Common response header names, as nodes spell them and in lower case. */
-  private static final Map<String, HttpString> KNOWN = known(Headers.ACCEPT_RANGES, Headers.AGE,
+      Headers.TRANSFER_ENCODING, Headers.CONTENT_LENGTH),
+      Headers.ACCEPT_RANGES, Headers.AGE,
       Headers.ALLOW, Headers.CACHE_CONTROL, Headers.CONNECTION, Headers.CONTENT_DISPOSITION,
       Headers.CONTENT_ENCODING, Headers.CONTENT_LANGUAGE, Headers.CONTENT_LENGTH,
       Headers.CONTENT_LOCATION, Headers.CONTENT_RANGE, Headers.CONTENT_SECURITY_POLICY,
       Headers.CONTENT_TYPE, Headers.DATE, Headers.ETAG, Headers.EXPIRES, Headers.KEEP_ALIVE,
-      Headers.LAST_MODIFIED, Headers.LOCATION, Headers.PRAGMA,
-      Headers.PROXY_AUTHENTICATE, Headers.RETRY_AFTER, Headers.SERVER, Headers.SET_COOKIE,
-      Headers.STRICT_TRANSPORT_SECURITY, Headers.TE, Headers.TRAILER, Headers.TRANSFER_ENCODING,
-      Headers.UPGRADE, Headers.VARY, Headers.WWW_AUTHENTICATE, Headers.X_CONTENT_TYPE_OPTIONS,
-      Headers.X_FRAME_OPTIONS, Headers.X_XSS_PROTECTION, Headers.REFERRER_POLICY);
+      Headers.LAST_MODIFIED, Headers.LOCATION, Headers.PRAGMA, Headers.PROXY_AUTHENTICATE,
+      Headers.PROXY_AUTHORIZATION, new HttpString("Proxy-Connection"), Headers.RETRY_AFTER,
+      Headers.SERVER, Headers.SET_COOKIE, Headers.STRICT_TRANSPORT_SECURITY, Headers.TE,
+      Headers.TRAILER, Headers.TRANSFER_ENCODING, Headers.UPGRADE, Headers.VARY,
+      Headers.WWW_AUTHENTICATE, Headers.X_CONTENT_TYPE_OPTIONS, Headers.X_FRAME_OPTIONS,
+      Headers.X_XSS_PROTECTION, Headers.REFERRER_POLICY);
 
   private final HeaderMap headers;
   int status;
@@ -61,7 +74,9 @@ final class ResponseHead {
   }
 
   /**
-   * Parses the head in {@code buf[from, to)}, adding its end-to-end headers.
+   * Parses the head in {@code buf[from, to)}, adding its end-to-end headers. The head is
+   * copied once into the thread's scratch array and read from there: indexing a direct buffer
+   * byte by byte costs more than the copy.
    *
    * @param headRequest whether the request was HEAD, whose answer has no body
    * @return the index just past the head's blank line, or -1 when the head is not complete yet
@@ -72,58 +87,63 @@ final class ResponseHead {
     if (end < 0) {
       return -1;
     }
-    int lineStart = from;
-    int lineEnd = lineEnd(buf, lineStart, end);
-    statusLine(text(buf, lineStart, lineEnd));
+    int n = end - from;
+    byte[] a = SCRATCH.get();
+    if (a.length < n) {
+      a = new byte[Math.max(n, a.length * 2)];
+      SCRATCH.set(a);
+    }
+    buf.get(from, a, 0, n);
+    int lineEnd = lineEnd(a, 0, n);
+    statusLine(a, lineEnd);
     String connection = null;
     String transferEncoding = null;
     String length = null;
-    lineStart = next(buf, lineEnd);
-    while (lineStart < end) {
-      lineEnd = lineEnd(buf, lineStart, end);
+    int lineStart = next(a, lineEnd);
+    while (lineStart < n) {
+      lineEnd = lineEnd(a, lineStart, n);
       if (lineEnd == lineStart) {
         break; // the blank line
       }
       int colon = lineStart;
-      while (colon < lineEnd && buf.get(colon) != ':') {
+      boolean blankInName = false;
+      while (colon < lineEnd && a[colon] != ':') {
+        blankInName |= isBlank(a[colon]);
         colon++;
       }
-      byte first = buf.get(lineStart);
-      if (colon == lineStart || colon == lineEnd || first == ' ' || first == '\t') {
+      if (colon == lineStart || colon == lineEnd || isBlank(a[lineStart])) {
         throw new Malformed("the node sent a header line without a name: '"
-            + cut(text(buf, lineStart, lineEnd)) + "'");
+            + cut(text(a, lineStart, lineEnd)) + "'");
       }
-      for (int i = lineStart; i < colon; i++) {
-        if (buf.get(i) == ' ' || buf.get(i) == '\t') {
-          throw new Malformed("the node sent a header name with white space: '"
-              + cut(text(buf, lineStart, colon)) + "'");
-        }
+      if (blankInName) {
+        throw new Malformed("the node sent a header name with white space: '"
+            + cut(text(a, lineStart, colon)) + "'");
       }
-      String name = text(buf, lineStart, colon);
       int valueStart = colon + 1;
       int valueEnd = lineEnd;
-      while (valueStart < valueEnd && isBlank(buf.get(valueStart))) {
+      while (valueStart < valueEnd && isBlank(a[valueStart])) {
         valueStart++;
       }
-      while (valueEnd > valueStart && isBlank(buf.get(valueEnd - 1))) {
+      while (valueEnd > valueStart && isBlank(a[valueEnd - 1])) {
         valueEnd--;
       }
-      String value = text(buf, valueStart, valueEnd);
-      HttpString header = name(name);
-      if (header.equals(Headers.CONNECTION)) {
+      String value = text(a, valueStart, valueEnd);
+      Known known = known(a, lineStart, colon);
+      int kind = known == null ? PASSED : known.kind;
+      if (kind == PASSED) {
+        headers.add(known == null ? new HttpString(a, lineStart, colon - lineStart) : known.name,
+            value);
+      } else if (kind == CONNECTION) {
         connection = connection == null ? value : connection + "," + value;
-      } else if (header.equals(Headers.TRANSFER_ENCODING)) {
+      } else if (kind == TRANSFER_ENCODING) {
         transferEncoding = transferEncoding == null ? value : transferEncoding + "," + value;
-      } else if (header.equals(Headers.CONTENT_LENGTH)) {
+      } else if (kind == CONTENT_LENGTH) {
         if (length != null && !length.equals(value)) {
           throw new Malformed("the node sent differing Content-Lengths");
         }
         length = value;
       }
-      if (!DROPPED.contains(header)) {
-        headers.add(header, value);
-      }
-      lineStart = next(buf, lineEnd);
+      lineStart = next(a, lineEnd);
     }
     boolean close = false;
     if (connection != null && connection.equalsIgnoreCase("close")) {
@@ -173,22 +193,23 @@ final class ResponseHead {
     return status >= 100 && status < 200 && status != 101;
   }
 
-  private void statusLine(String line) throws Malformed {
-    boolean http11 = line.startsWith("HTTP/1.1 ");
-    if (!http11 && !line.startsWith("HTTP/1.0 ")) {
+  /** The status line in {@code a[0, lineEnd)}. */
+  private void statusLine(byte[] a, int lineEnd) throws Malformed {
+    boolean http11 = startsWith(a, lineEnd, HTTP_11);
+    if (!http11 && !startsWith(a, lineEnd, HTTP_10)) {
       throw new Malformed("the node's answer does not start with an HTTP/1.x status line: '"
-          + cut(line) + "'");
+          + cut(text(a, 0, lineEnd)) + "'");
     }
-    if (line.length() < 12 || (line.length() > 12 && line.charAt(12) != ' ')) {
-      throw new Malformed("the node's status line has no three-digit status: '" + cut(line)
-          + "'");
+    if (lineEnd < 12 || (lineEnd > 12 && a[12] != ' ')) {
+      throw new Malformed("the node's status line has no three-digit status: '"
+          + cut(text(a, 0, lineEnd)) + "'");
     }
     int code = 0;
     for (int i = 9; i < 12; i++) {
-      char c = line.charAt(i);
+      byte c = a[i];
       if (c < '0' || c > '9') {
-        throw new Malformed("the node's status line has no three-digit status: '" + cut(line)
-            + "'");
+        throw new Malformed("the node's status line has no three-digit status: '"
+            + cut(text(a, 0, lineEnd)) + "'");
       }
       code = code * 10 + (c - '0');
     }
@@ -197,6 +218,18 @@ final class ResponseHead {
     }
     status = code;
     reusable = http11;
+  }
+
+  private static boolean startsWith(byte[] a, int limit, byte[] prefix) {
+    if (limit < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (a[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void frame(boolean headRequest, String transferEncoding, String length)
@@ -229,23 +262,60 @@ final class ResponseHead {
   }
 
   /**
-   * The header name as Undertow's constant when it is a common one, so that HeaderMap finds it
-   * by identity and no name is allocated; a new one otherwise. (HttpString.tryFromString does
-   * the same through a synchronized weak map, which costs more than the rest of the parse.)
+   * The known header named by {@code a[from, to)}, in any letter case, or null: found by
+   * length and first letter, then compared byte by byte (ignoring case), so that no name is
+   * allocated and HeaderMap finds Undertow's constant by identity. (HttpString.tryFromString
+   * does the same through a synchronized weak map, which costs more than the rest of the
+   * parse.)
    */
-  private static HttpString name(String name) {
-    HttpString known = KNOWN.get(name);
-    return known != null ? known : new HttpString(name);
+  private static Known known(byte[] a, int from, int to) {
+    int length = to - from;
+    if (length >= MAX_KNOWN_LENGTH) {
+      return null;
+    }
+    Known[] candidates = KNOWN[slot(length, a[from])];
+    if (candidates == null) {
+      return null;
+    }
+    for (Known candidate : candidates) {
+      HttpString name = candidate.name;
+      int i = 0;
+      while (i < length && lower(a[from + i]) == lower(name.byteAt(i))) {
+        i++;
+      }
+      if (i == length) {
+        return candidate;
+      }
+    }
+    return null;
   }
 
-  private static Map<String, HttpString> known(HttpString... names) {
-    Map<String, HttpString> byName = new HashMap<>();
-    for (HttpString name : names) {
-      byName.put(name.toString(), name);
-      byName.put(name.toString().toLowerCase(Locale.ROOT), name);
-    }
-    return Map.copyOf(byName);
+  private static int slot(int length, byte first) {
+    return length * 32 + (lower(first) & 31);
   }
+
+  private static byte lower(byte b) {
+    return b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
+  }
+
+  private static Known[][] known(Set<HttpString> dropped, HttpString... names) {
+    Known[][] table = new Known[MAX_KNOWN_LENGTH * 32][];
+    for (HttpString name : names) {
+      int kind = name.equals(Headers.CONNECTION) ? CONNECTION
+          : name.equals(Headers.TRANSFER_ENCODING) ? TRANSFER_ENCODING
+          : name.equals(Headers.CONTENT_LENGTH) ? CONTENT_LENGTH
+          : dropped.contains(name) ? DROPPED : PASSED;
+      int slot = slot(name.length(), name.byteAt(0));
+      Known[] was = table[slot] == null ? new Known[0] : table[slot];
+      Known[] now = Arrays.copyOf(was, was.length + 1);
+      now[was.length] = new Known(name, kind);
+      table[slot] = now;
+    }
+    return table;
+  }
+
+  /** A header name ARDPX knows, and what the parse does with it. */
+  private record Known(HttpString name, int kind) {}
 
   /** The value of a string of at most 18 decimal digits, or -1. */
   private static long digits(String s) {
@@ -279,26 +349,24 @@ final class ResponseHead {
   }
 
   /** The end of the line at {@code start}, before its CR LF (or lone LF). */
-  private static int lineEnd(ByteBuffer buf, int start, int limit) {
+  private static int lineEnd(byte[] a, int start, int limit) {
     int i = start;
-    while (i < limit && buf.get(i) != '\n') {
+    while (i < limit && a[i] != '\n') {
       i++;
     }
-    return i > start && buf.get(i - 1) == '\r' ? i - 1 : i;
+    return i > start && a[i - 1] == '\r' ? i - 1 : i;
   }
 
-  private static int next(ByteBuffer buf, int lineEnd) {
-    return buf.get(lineEnd) == '\r' ? lineEnd + 2 : lineEnd + 1;
+  private static int next(byte[] a, int lineEnd) {
+    return a[lineEnd] == '\r' ? lineEnd + 2 : lineEnd + 1;
   }
 
   private static boolean isBlank(byte b) {
     return b == ' ' || b == '\t';
   }
 
-  private static String text(ByteBuffer buf, int from, int to) {
-    byte[] bytes = new byte[to - from];
-    buf.get(from, bytes);
-    return new String(bytes, StandardCharsets.ISO_8859_1);
+  private static String text(byte[] a, int from, int to) {
+    return new String(a, from, to - from, StandardCharsets.ISO_8859_1);
   }
 
   private static String cut(String s) {

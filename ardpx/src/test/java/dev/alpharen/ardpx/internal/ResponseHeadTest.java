@@ -62,6 +62,18 @@ class ResponseHeadTest {
   }
 
   @Test
+  void knowsHeaderNamesInAnyCaseAndOnlyThose() throws Exception {
+    parse("HTTP/1.1 200 OK\r\ncOnTeNt-TyPe: text/plain\r\nCONNECTION: close\r\n"
+        + "#onnection: kept\r\nContent-Lengthy: 3\r\ncontent-length: 0\r\n\r\n", false);
+    assertEquals("text/plain", headers.getFirst("Content-Type"));
+    assertFalse(head.reusable, "CONNECTION is Connection");
+    assertEquals(0, head.contentLength);
+    assertEquals("kept", headers.getFirst("#onnection"), "a name like Connection's is passed on");
+    assertEquals("3", headers.getFirst("Content-Lengthy"));
+    assertNull(headers.getFirst("Connection"));
+  }
+
+  @Test
   void connectionCloseOrHttp10MeansNoReuse() throws Exception {
     parse("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", false);
     assertFalse(head.reusable);
