@@ -36,7 +36,7 @@ final class ResponseHead {
    * Common response header names, by length and first letter; the hop-by-hop ones and the
    * framing headers among them are left out of the headers passed on.
    */
-  private static final Known[][] KNOWN = known(Set.of(Headers.CONNECTION,
+  private static final Known[][] KNOWN = table(Set.of(Headers.CONNECTION,
       Headers.KEEP_ALIVE, Headers.PROXY_AUTHENTICATE, Headers.PROXY_AUTHORIZATION,
       new HttpString("Proxy-Connection"), Headers.TE, Headers.TRAILER, Headers.UPGRADE,
       Headers.TRANSFER_ENCODING, Headers.CONTENT_LENGTH),
@@ -298,7 +298,7 @@ final class ResponseHead {
     return b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
   }
 
-  private static Known[][] known(Set<HttpString> dropped, HttpString... names) {
+  private static Known[][] table(Set<HttpString> dropped, HttpString... names) {
     Known[][] table = new Known[MAX_KNOWN_LENGTH * 32][];
     for (HttpString name : names) {
       int kind = name.equals(Headers.CONNECTION) ? CONNECTION
