@@ -6,7 +6,7 @@ import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Set;
+import java.util.List;
 
 /**
  * The status line and headers of a node's HTTP/1.x answer, parsed from the bytes the relay read,
@@ -21,11 +21,8 @@ final class ResponseHead {
   enum Framing { NONE, LENGTH, CHUNKED, CLOSE }
 
   /** What the parse does with a header: passes it on, drops it, or reads it for framing. */
-  private static final int PASSED = 0;
-  private static final int DROPPED = 1;
-  private static final int CONNECTION = 2;
-  private static final int TRANSFER_ENCODING = 3;
-  private static final int CONTENT_LENGTH = 4;
+  private enum Kind { PASSED, DROPPED, CONNECTION, TRANSFER_ENCODING, CONTENT_LENGTH }
+
   private static final int MAX_KNOWN_LENGTH = 40;
   private static final byte[] HTTP_11 = "HTTP/1.1 ".getBytes(StandardCharsets.ISO_8859_1);
   private static final byte[] HTTP_10 = "HTTP/1.0 ".getBytes(StandardCharsets.ISO_8859_1);
@@ -33,24 +30,21 @@ final class ResponseHead {
       ThreadLocal.withInitial(() -> new byte[1024]);
 
   /**
-   * Common response header names, by length and first letter; the hop-by-hop ones and the
-   * framing headers among them are left out of the headers passed on.
+   * Common response header names, by length and first letter: first the hop-by-hop and framing
+   * headers, left out of the headers passed on, then the end-to-end ones.
    */
-  private static final Known[][] KNOWN = table(Set.of(Headers.CONNECTION,
-      Headers.KEEP_ALIVE, Headers.PROXY_AUTHENTICATE, Headers.PROXY_AUTHORIZATION,
-      new HttpString("Proxy-Connection"), Headers.TE, Headers.TRAILER, Headers.UPGRADE,
-      Headers.TRANSFER_ENCODING, Headers.CONTENT_LENGTH),
-      Headers.ACCEPT_RANGES, Headers.AGE,
-      Headers.ALLOW, Headers.CACHE_CONTROL, Headers.CONNECTION, Headers.CONTENT_DISPOSITION,
-      Headers.CONTENT_ENCODING, Headers.CONTENT_LANGUAGE, Headers.CONTENT_LENGTH,
+  private static final Known[][] KNOWN = table(List.of(Headers.CONNECTION, Headers.KEEP_ALIVE,
+      Headers.PROXY_AUTHENTICATE, Headers.PROXY_AUTHORIZATION, new HttpString("Proxy-Connection"),
+      Headers.TE, Headers.TRAILER, Headers.UPGRADE, Headers.TRANSFER_ENCODING,
+      Headers.CONTENT_LENGTH),
+      List.of(Headers.ACCEPT_RANGES, Headers.AGE, Headers.ALLOW, Headers.CACHE_CONTROL,
+      Headers.CONTENT_DISPOSITION, Headers.CONTENT_ENCODING, Headers.CONTENT_LANGUAGE,
       Headers.CONTENT_LOCATION, Headers.CONTENT_RANGE, Headers.CONTENT_SECURITY_POLICY,
-      Headers.CONTENT_TYPE, Headers.DATE, Headers.ETAG, Headers.EXPIRES, Headers.KEEP_ALIVE,
-      Headers.LAST_MODIFIED, Headers.LOCATION, Headers.PRAGMA, Headers.PROXY_AUTHENTICATE,
-      Headers.PROXY_AUTHORIZATION, new HttpString("Proxy-Connection"), Headers.RETRY_AFTER,
-      Headers.SERVER, Headers.SET_COOKIE, Headers.STRICT_TRANSPORT_SECURITY, Headers.TE,
-      Headers.TRAILER, Headers.TRANSFER_ENCODING, Headers.UPGRADE, Headers.VARY,
-      Headers.WWW_AUTHENTICATE, Headers.X_CONTENT_TYPE_OPTIONS, Headers.X_FRAME_OPTIONS,
-      Headers.X_XSS_PROTECTION, Headers.REFERRER_POLICY);
+      Headers.CONTENT_TYPE, Headers.DATE, Headers.ETAG, Headers.EXPIRES, Headers.LAST_MODIFIED,
+      Headers.LOCATION, Headers.PRAGMA, Headers.RETRY_AFTER, Headers.SERVER, Headers.SET_COOKIE,
+      Headers.STRICT_TRANSPORT_SECURITY, Headers.VARY, Headers.WWW_AUTHENTICATE,
+      Headers.X_CONTENT_TYPE_OPTIONS, Headers.X_FRAME_OPTIONS, Headers.X_XSS_PROTECTION,
+      Headers.REFERRER_POLICY));
 
   private final HeaderMap headers;
   int status;
@@ -74,9 +68,9 @@ final class ResponseHead {
   }
 
   /**
-   * Parses the head in {@code buf[from, to)}, adding its end-to-end headers. The head is
-   * copied once into the thread's scratch array and read from there: indexing a direct buffer
-   * byte by byte costs more than the copy.
+   * Parses the head in {@code buf[from, to)}, adding its end-to-end headers. Once its end is
+   * found, the head is copied into the thread's scratch array and its lines are read from
+   * there: indexing a direct buffer byte by byte costs more than the copy.
    *
    * @param headRequest whether the request was HEAD, whose answer has no body
    * @return the index just past the head's blank line, or -1 when the head is not complete yet
@@ -129,15 +123,15 @@ final class ResponseHead {
       }
       String value = text(a, valueStart, valueEnd);
       Known known = known(a, lineStart, colon);
-      int kind = known == null ? PASSED : known.kind;
-      if (kind == PASSED) {
+      Kind kind = known == null ? Kind.PASSED : known.kind;
+      if (kind == Kind.PASSED) {
         headers.add(known == null ? new HttpString(a, lineStart, colon - lineStart) : known.name,
             value);
-      } else if (kind == CONNECTION) {
+      } else if (kind == Kind.CONNECTION) {
         connection = connection == null ? value : connection + "," + value;
-      } else if (kind == TRANSFER_ENCODING) {
+      } else if (kind == Kind.TRANSFER_ENCODING) {
         transferEncoding = transferEncoding == null ? value : transferEncoding + "," + value;
-      } else if (kind == CONTENT_LENGTH) {
+      } else if (kind == Kind.CONTENT_LENGTH) {
         if (length != null && !length.equals(value)) {
           throw new Malformed("the node sent differing Content-Lengths");
         }
@@ -298,24 +292,29 @@ final class ResponseHead {
     return b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
   }
 
-  private static Known[][] table(Set<HttpString> dropped, HttpString... names) {
+  private static Known[][] table(List<HttpString> dropped, List<HttpString> passed) {
     Known[][] table = new Known[MAX_KNOWN_LENGTH * 32][];
-    for (HttpString name : names) {
-      int kind = name.equals(Headers.CONNECTION) ? CONNECTION
-          : name.equals(Headers.TRANSFER_ENCODING) ? TRANSFER_ENCODING
-          : name.equals(Headers.CONTENT_LENGTH) ? CONTENT_LENGTH
-          : dropped.contains(name) ? DROPPED : PASSED;
-      int slot = slot(name.length(), name.byteAt(0));
-      Known[] was = table[slot] == null ? new Known[0] : table[slot];
-      Known[] now = Arrays.copyOf(was, was.length + 1);
-      now[was.length] = new Known(name, kind);
-      table[slot] = now;
+    for (HttpString name : dropped) {
+      add(table, name, name.equals(Headers.CONNECTION) ? Kind.CONNECTION
+          : name.equals(Headers.TRANSFER_ENCODING) ? Kind.TRANSFER_ENCODING
+          : name.equals(Headers.CONTENT_LENGTH) ? Kind.CONTENT_LENGTH : Kind.DROPPED);
+    }
+    for (HttpString name : passed) {
+      add(table, name, Kind.PASSED);
     }
     return table;
   }
 
+  private static void add(Known[][] table, HttpString name, Kind kind) {
+    int slot = slot(name.length(), name.byteAt(0));
+    Known[] was = table[slot] == null ? new Known[0] : table[slot];
+    Known[] now = Arrays.copyOf(was, was.length + 1);
+    now[was.length] = new Known(name, kind);
+    table[slot] = now;
+  }
+
   /** A header name ARDPX knows, and what the parse does with it. */
-  private record Known(HttpString name, int kind) {}
+  private record Known(HttpString name, Kind kind) {}
 
   /** The value of a string of at most 18 decimal digits, or -1. */
   private static long digits(String s) {
