@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * node's connection is reused only when that is safe, and what cannot be read gets 502.
  */
 class ProxyRelayTest {
+  private static final String DATE = "Tue, 08 Dec 2026 03:10:31 GMT";
   private static final String BIG = "0123456789abcdef".repeat(20_000); // 320 000 bytes
 
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -70,6 +71,9 @@ class ProxyRelayTest {
       case "/garbage" -> "SSH-2.0-OpenSSH_9.2\r\n\r\n";
       case "/close" -> "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"
           + RawNode.CLOSE;
+      case "/as-is" -> "HTTP/1.1 201 Made Here\r\nConnection: keep-alive\r\n"
+          + "Keep-Alive: timeout=60\r\nX-Node: n1\r\nDate: " + DATE + "\r\n"
+          + "Content-Length: 4\r\n\r\nmade";
       case "/truncated" -> "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf." + RawNode.CLOSE;
       default -> "HTTP/1.1 200 OK\r\nContent-Length: 4\r\nX-Path: " + path + "\r\n\r\nsame";
     };
@@ -175,6 +179,23 @@ class ProxyRelayTest {
     assertEquals("same", get("/again").body());
     assertEquals(2, node.accepted.get());
     assertEquals(0, broken());
+  }
+
+  @Test
+  void aWholeAnswerGoesOutAsTheNodeWroteItLessItsHopByHopHeaders() throws Exception {
+    String made = "HTTP/1.1 201 Made Here\r\nX-Node: n1\r\nDate: " + DATE + "\r\n"
+        + "Content-Length: 4\r\nConnection: keep-alive\r\n\r\nmade";
+    String raw = Backend.send(proxy.port(), "GET /as-is HTTP/1.1\r\nHost: x\r\n\r\n"
+        + "GET /as-is HTTP/1.1\r\nHost: x\r\n\r\n"
+        + "GET /as-is HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertTrue(raw.startsWith(made + made), "two answers as the node wrote them: " + raw);
+    String last = raw.substring(2 * made.length());
+    assertTrue(last.startsWith("HTTP/1.1 201 "), last);
+    String lower = last.toLowerCase(Locale.ROOT);
+    assertTrue(lower.contains("\r\nconnection: close\r\n"), "a closing client is told: " + last);
+    assertTrue(last.endsWith("\r\n\r\nmade") && !lower.contains("keep-alive"), last);
+    assertEquals(3, meters.find("ardpx.requests").tag("backend", "n1").timer().count(),
+        "each answer was counted");
   }
 
   @Test

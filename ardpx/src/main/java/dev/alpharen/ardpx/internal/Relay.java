@@ -2,15 +2,19 @@ package dev.alpharen.ardpx.internal;
 
 import io.undertow.io.IoCallback;
 import io.undertow.io.Sender;
+import io.undertow.server.Connectors;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpServerConnection;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
+import io.undertow.util.Protocols;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.XnioIoThread;
 import org.xnio.channels.StreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSinkChannel;
 
 /**
  * One request on its way through {@link NodeRelay}: choose a node, connect or take an idle
@@ -211,6 +215,7 @@ final class Relay extends Deadlines.Entry implements Runnable, NodeConnections.R
       answerWhole(end, payloadEnd);
       return;
     }
+    response.passHeaders();
     if (response.framing == ResponseHead.Framing.LENGTH) {
       exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, response.contentLength);
     }
@@ -219,9 +224,15 @@ final class Relay extends Deadlines.Entry implements Runnable, NodeConnections.R
     writeOut(end, payloadEnd);
   }
 
-  /** The whole answer is in the buffer: one write to the client, the connection free. */
+  /**
+   * The whole answer is in the buffer: one write to the client, the connection free. A client
+   * that keeps its HTTP/1.1 connection gets the node's head as it came, less its hop-by-hop
+   * headers, written in front of the body in the same buffer; otherwise Undertow writes the
+   * head from the response headers.
+   */
   private void answerWhole(int from, int to) {
     if (response.framing == ResponseHead.Framing.NONE) {
+      response.passHeaders();
       if (headRequest && response.lengthValue != null) {
         exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, response.lengthValue);
       }
@@ -231,9 +242,54 @@ final class Relay extends Deadlines.Entry implements Runnable, NodeConnections.R
     releaseNode(response.reusable && !body.excess() && unsent == null);
     finish();
     ByteBuffer b = buf;
+    int start = keepsAlive() ? response.writeHead(b, from) : -1;
+    if (start >= 0) {
+      Connectors.updateResponseBytesSent(exchange, to - from);
+      b.limit(to).position(start);
+      writeWhole(Connectors.getConduitSinkChannel(exchange));
+      return;
+    }
+    response.passHeaders();
     b.limit(to).position(from);
     exchange.setResponseContentLength(to - from);
     exchange.getResponseSender().send(b, this);
+  }
+
+  /**
+   * Whether the client's connection stays open after this answer, on HTTP/1.1 over a plain or
+   * TLS socket of Undertow's (so that the answer may be written to it as it is).
+   */
+  private boolean keepsAlive() {
+    return exchange.getConnection() instanceof HttpServerConnection
+        && exchange.isPersistent() && exchange.getProtocol().equals(Protocols.HTTP_1_1);
+  }
+
+  /**
+   * Writes the answer, head and body, from the buffer to the client's socket; when the socket
+   * takes only part of it, the rest as it can take it. Then the exchange ends, and Undertow
+   * reads the connection's next request.
+   */
+  private void writeWhole(ConduitStreamSinkChannel sink) {
+    ByteBuffer b = buf;
+    try {
+      while (b.hasRemaining()) {
+        if (sink.write(b) == 0) {
+          sink.getWriteSetter().set(this::writeRest);
+          sink.resumeWrites();
+          return;
+        }
+      }
+    } catch (IOException e) {
+      IoUtils.safeClose(exchange.getConnection());
+    }
+    releaseBuffer();
+    Connectors.terminateResponse(exchange);
+  }
+
+  private void writeRest(ConduitStreamSinkChannel sink) {
+    sink.suspendWrites();
+    sink.getWriteSetter().set(null);
+    writeWhole(sink);
   }
 
   private void writeOut(int from, int to) {

@@ -46,7 +46,27 @@ final class ResponseHead {
       Headers.X_CONTENT_TYPE_OPTIONS, Headers.X_FRAME_OPTIONS, Headers.X_XSS_PROTECTION,
       Headers.REFERRER_POLICY));
 
+  private static final byte[] CLIENT_STATUS = "HTTP/1.1 ".getBytes(StandardCharsets.ISO_8859_1);
+  private static final byte[] KEEP_ALIVE = "Connection: keep-alive\r\n"
+      .getBytes(StandardCharsets.ISO_8859_1);
+
+  private static final Known DATE = known(Headers.DATE);
+
   private final HeaderMap headers;
+  /** The head's bytes, in the thread's scratch array, until the thread's next parse. */
+  private byte[] head;
+  private int statusLineEnd;
+  /**
+   * The end-to-end header lines and the Content-Length line, in the order the node sent them:
+   * where each line starts, its colon, where its value starts and ends, and where the line ends
+   * (before its CR LF).
+   */
+  private int[] lines = new int[16 * 5];
+  private Known[] names = new Known[16];
+  private int kept;
+  /** Headers named in the node's Connection header, to be left out too, or null. */
+  private String connectionNamed;
+  private boolean dated;
   int status;
   Framing framing;
   long contentLength;
@@ -68,28 +88,43 @@ final class ResponseHead {
   }
 
   /**
-   * Parses the head in {@code buf[from, to)}, adding its end-to-end headers. Once its end is
-   * found, the head is copied into the thread's scratch array and its lines are read from
-   * there: indexing a direct buffer byte by byte costs more than the copy.
+   * Parses the head in {@code buf[from, to)}. The bytes are copied into the thread's scratch
+   * array, a kilobyte first, then as much again as was copied until the head's end is among
+   * them, and read from there: indexing a direct buffer byte by byte costs more than the copy. The end-to-end headers are noted, not yet added anywhere:
+   * {@link #passHeaders()} adds them to the client's response headers, {@link #writeHead} writes
+   * them out as they came.
    *
    * @param headRequest whether the request was HEAD, whose answer has no body
    * @return the index just past the head's blank line, or -1 when the head is not complete yet
    * @throws Malformed when the bytes are not an HTTP/1.x response head
    */
   int parse(ByteBuffer buf, int from, int to, boolean headRequest) throws Malformed {
-    int end = headEnd(buf, from, to);
-    if (end < 0) {
+    int available = to - from;
+    byte[] a = SCRATCH.get();
+    int copied = 0;
+    int n = -1;
+    while (n < 0 && copied < available) {
+      int chunk = Math.min(available - copied, Math.max(1024, copied));
+      if (a.length < copied + chunk) {
+        a = Arrays.copyOf(a, Math.max(copied + chunk, a.length * 2));
+        SCRATCH.set(a);
+      }
+      buf.get(from + copied, a, copied, chunk);
+      int scanFrom = Math.max(0, copied - 2);
+      copied += chunk;
+      n = headEnd(a, scanFrom, copied);
+    }
+    if (n < 0) {
       return -1;
     }
-    int n = end - from;
-    byte[] a = SCRATCH.get();
-    if (a.length < n) {
-      a = new byte[Math.max(n, a.length * 2)];
-      SCRATCH.set(a);
-    }
-    buf.get(from, a, 0, n);
+    int end = from + n;
+    head = a;
+    kept = 0;
+    dated = false;
+    connectionNamed = null;
     int lineEnd = lineEnd(a, 0, n);
     statusLine(a, lineEnd);
+    statusLineEnd = lineEnd;
     String connection = null;
     String transferEncoding = null;
     String length = null;
@@ -121,19 +156,24 @@ final class ResponseHead {
       while (valueEnd > valueStart && isBlank(a[valueEnd - 1])) {
         valueEnd--;
       }
-      String value = text(a, valueStart, valueEnd);
       Known known = known(a, lineStart, colon);
       Kind kind = known == null ? Kind.PASSED : known.kind;
       if (kind == Kind.PASSED) {
-        headers.add(known == null ? new HttpString(a, lineStart, colon - lineStart) : known.name,
-            value);
+        note(known, lineStart, colon, valueStart, valueEnd, lineEnd);
+        dated |= known == DATE;
       } else if (kind == Kind.CONNECTION) {
+        String value = text(a, valueStart, valueEnd);
         connection = connection == null ? value : connection + "," + value;
       } else if (kind == Kind.TRANSFER_ENCODING) {
+        String value = text(a, valueStart, valueEnd);
         transferEncoding = transferEncoding == null ? value : transferEncoding + "," + value;
       } else if (kind == Kind.CONTENT_LENGTH) {
+        String value = text(a, valueStart, valueEnd);
         if (length != null && !length.equals(value)) {
           throw new Malformed("the node sent differing Content-Lengths");
+        }
+        if (length == null) {
+          note(known, lineStart, colon, valueStart, valueEnd, lineEnd);
         }
         length = value;
       }
@@ -143,19 +183,108 @@ final class ResponseHead {
     if (connection != null && connection.equalsIgnoreCase("close")) {
       close = true;
     } else if (connection != null && !connection.equalsIgnoreCase("keep-alive")) {
+      StringBuilder named = new StringBuilder();
       for (String token : connection.split(",")) {
-        close |= token.trim().equalsIgnoreCase("close");
-        String named = token.trim();
-        if (!named.isEmpty() && !named.equalsIgnoreCase("close")
-            && !named.equalsIgnoreCase("keep-alive")) {
-          headers.remove(named);
+        String name = token.trim();
+        close |= name.equalsIgnoreCase("close");
+        if (!name.isEmpty() && !name.equalsIgnoreCase("close")
+            && !name.equalsIgnoreCase("keep-alive")) {
+          named.append(named.length() == 0 ? "" : ",").append(name);
         }
       }
+      connectionNamed = named.length() == 0 ? null : named.toString();
     }
     lengthValue = length;
     frame(headRequest, transferEncoding, length);
     reusable &= !close;
     return end;
+  }
+
+  /** Notes a header line that is passed on (or the Content-Length line). */
+  private void note(Known known, int lineStart, int colon, int valueStart, int valueEnd,
+      int lineEnd) {
+    if (kept == names.length) {
+      names = Arrays.copyOf(names, kept * 2);
+      lines = Arrays.copyOf(lines, kept * 2 * 5);
+    }
+    names[kept] = known;
+    int i = kept * 5;
+    lines[i] = lineStart;
+    lines[i + 1] = colon;
+    lines[i + 2] = valueStart;
+    lines[i + 3] = valueEnd;
+    lines[i + 4] = lineEnd;
+    kept++;
+  }
+
+  /**
+   * Adds the end-to-end headers of the head parsed last to the client's response headers (not
+   * the framing: the proxy frames the answer anew). Call before the thread's next parse.
+   */
+  void passHeaders() {
+    byte[] a = head;
+    for (int k = 0; k < kept; k++) {
+      Known known = names[k];
+      if (known != null && known.kind == Kind.CONTENT_LENGTH) {
+        continue;
+      }
+      int i = k * 5;
+      headers.add(known == null ? new HttpString(a, lines[i], lines[i + 1] - lines[i])
+          : known.name, text(a, lines[i + 2], lines[i + 3]));
+    }
+    if (connectionNamed != null) {
+      for (String named : connectionNamed.split(",")) {
+        headers.remove(named);
+      }
+    }
+  }
+
+  /**
+   * Writes the head the client gets for the answer parsed last into {@code buf}, ending just
+   * before {@code end}, where the node's body starts: HTTP/1.1, the node's status and reason,
+   * its end-to-end header lines and Content-Length line as it sent them, and
+   * {@code Connection: keep-alive}. That is what Undertow would write from
+   * {@link #passHeaders()}, byte for byte but for the reason phrase and the order, without
+   * building a header map. Call before the thread's next parse.
+   *
+   * @return where the client's head starts in {@code buf}, or -1 when it cannot be written so:
+   *     an answer without a Date (Undertow adds one), with headers named in its Connection
+   *     header, or a head that does not fit before {@code end}
+   */
+  int writeHead(ByteBuffer buf, int end) {
+    if (!dated || connectionNamed != null) {
+      return -1;
+    }
+    byte[] a = head;
+    int size = CLIENT_STATUS.length + (statusLineEnd - 9) + 2 + KEEP_ALIVE.length + 2;
+    for (int k = 0; k < kept; k++) {
+      int i = k * 5;
+      size += lines[i + 4] - lines[i] + 2;
+    }
+    if (size > end) {
+      return -1;
+    }
+    int start = end - size;
+    int at = start;
+    buf.put(at, CLIENT_STATUS);
+    at += CLIENT_STATUS.length;
+    buf.put(at, a, 9, statusLineEnd - 9);
+    at = crlf(buf, at + statusLineEnd - 9);
+    for (int k = 0; k < kept; k++) {
+      int i = k * 5;
+      int length = lines[i + 4] - lines[i];
+      buf.put(at, a, lines[i], length);
+      at = crlf(buf, at + length);
+    }
+    buf.put(at, KEEP_ALIVE);
+    crlf(buf, at + KEEP_ALIVE.length);
+    return start;
+  }
+
+  private static int crlf(ByteBuffer buf, int at) {
+    buf.put(at, (byte) '\r');
+    buf.put(at + 1, (byte) '\n');
+    return at + 2;
   }
 
   /**
@@ -168,7 +297,6 @@ final class ResponseHead {
   int parseFinal(ByteBuffer buf, boolean headRequest) throws Malformed {
     int end = parse(buf, 0, buf.position(), headRequest);
     while (end > 0 && interim()) {
-      headers.clear();
       int rest = buf.position() - end;
       for (int i = 0; i < rest; i++) {
         buf.put(i, buf.get(end + i));
@@ -313,6 +441,13 @@ final class ResponseHead {
     table[slot] = now;
   }
 
+  /** The entry of {@code name} in {@link #KNOWN}. */
+  private static Known known(HttpString name) {
+    byte[] bytes = new byte[name.length()];
+    name.copyTo(bytes, 0);
+    return known(bytes, 0, bytes.length);
+  }
+
   /** A header name ARDPX knows, and what the parse does with it. */
   private record Known(HttpString name, Kind kind) {}
 
@@ -332,14 +467,14 @@ final class ResponseHead {
     return value;
   }
 
-  /** The index past the blank line that ends the head in {@code [from, to)}, or -1. */
-  private static int headEnd(ByteBuffer buf, int from, int to) {
+  /** The index past the blank line that ends the head in {@code a[from, to)}, or -1. */
+  private static int headEnd(byte[] a, int from, int to) {
     for (int i = from; i < to; i++) {
-      if (buf.get(i) == '\n') {
-        if (i + 1 < to && buf.get(i + 1) == '\n') {
+      if (a[i] == '\n') {
+        if (i + 1 < to && a[i + 1] == '\n') {
           return i + 2;
         }
-        if (i + 2 < to && buf.get(i + 1) == '\r' && buf.get(i + 2) == '\n') {
+        if (i + 2 < to && a[i + 1] == '\r' && a[i + 2] == '\n') {
           return i + 3;
         }
       }

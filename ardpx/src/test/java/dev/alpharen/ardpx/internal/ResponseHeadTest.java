@@ -17,7 +17,71 @@ class ResponseHeadTest {
 
   private int parse(String text, boolean headRequest) throws ResponseHead.Malformed {
     ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
-    return head.parse(buf, 0, buf.capacity(), headRequest);
+    headers.clear();
+    int end = head.parse(buf, 0, buf.capacity(), headRequest);
+    if (end > 0) {
+      head.passHeaders();
+    }
+    return end;
+  }
+
+  /** The head the client gets, written in place before the body, or null when it cannot be. */
+  private String written(String text) throws ResponseHead.Malformed {
+    ByteBuffer buf = ByteBuffer.allocateDirect(text.length());
+    buf.put(text.getBytes(StandardCharsets.ISO_8859_1));
+    int end = head.parse(buf, 0, buf.position(), false);
+    int start = head.writeHead(buf, end);
+    if (start < 0) {
+      return null;
+    }
+    byte[] out = new byte[buf.position() - start];
+    buf.get(start, out);
+    return new String(out, StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
+  void findsTheHeadsEndWhereverTheScratchCopyStopsOrStarts() throws Exception {
+    for (int pad = 960; pad < 1100; pad++) {
+      for (String eol : new String[] {"\r\n", "\n"}) {
+        String head = "HTTP/1.1 200 OK" + eol + "X-Pad: " + "p".repeat(pad) + eol
+            + "Content-Length: 2" + eol + eol;
+        String whole = head + "ok" + "x".repeat(3000);
+        assertEquals(head.length(), parse(whole, false), "pad " + pad);
+        assertEquals("p".repeat(pad), headers.getFirst("X-Pad"));
+        assertEquals(-1, parse(head.substring(0, head.length() - 1), false), "pad " + pad);
+      }
+    }
+  }
+
+  @Test
+  void writesTheNodesHeadLessItsHopByHopHeadersInFrontOfTheBody() throws Exception {
+    String text = "HTTP/1.1 200 Fine\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n"
+        + "Cache-Control: no-store\r\nX-Alpharen-Node: n1\r\nContent-Length: 5\r\n"
+        + "Upgrade: h2c\r\nDate: Tue, 08 Dec 2026 03:10:31 GMT\r\n\r\nhello";
+    assertEquals("HTTP/1.1 200 Fine\r\nCache-Control: no-store\r\nX-Alpharen-Node: n1\r\n"
+        + "Content-Length: 5\r\nDate: Tue, 08 Dec 2026 03:10:31 GMT\r\n"
+        + "Connection: keep-alive\r\n\r\nhello", written(text));
+  }
+
+  @Test
+  void writesAnHttp10NodesAnswerAsHttp11WithLoneLineFeedsMadeWhole() throws Exception {
+    String text = "HTTP/1.0 404 Not Found\nConnection: keep-alive\nKeep-Alive: timeout=5, max=99"
+        + "\nContent-Length: 2\nDate: Tue, 08 Dec 2026 03:10:31 GMT\n\nno";
+    assertEquals("HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n"
+        + "Date: Tue, 08 Dec 2026 03:10:31 GMT\r\nConnection: keep-alive\r\n\r\nno",
+        written(text));
+  }
+
+  @Test
+  void leavesToUndertowWhatItCannotWriteInPlace() throws Exception {
+    assertNull(written("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+        "no Date: Undertow adds one");
+    assertNull(written("HTTP/1.1 200 OK\r\nConnection: X-Secret\r\nX-Secret: s\r\n"
+        + "Content-Length: 2\r\nDate: Tue, 08 Dec 2026 03:10:31 GMT\r\n\r\nok"),
+        "a header named in Connection");
+    assertNull(written("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
+        + "Date: Tue, 08 Dec 2026 03:10:31 GMT\r\n\r\nok"),
+        "no room: the node sent no Connection header to make room for ours");
   }
 
   @Test
