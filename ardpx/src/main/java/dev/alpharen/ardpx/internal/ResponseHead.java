@@ -26,8 +26,7 @@ final class ResponseHead {
   private static final int MAX_KNOWN_LENGTH = 40;
   private static final byte[] HTTP_11 = "HTTP/1.1 ".getBytes(StandardCharsets.ISO_8859_1);
   private static final byte[] HTTP_10 = "HTTP/1.0 ".getBytes(StandardCharsets.ISO_8859_1);
-  private static final ThreadLocal<byte[]> SCRATCH =
-      ThreadLocal.withInitial(() -> new byte[1024]);
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   /**
    * Common response header names, by length and first letter: first the hop-by-hop and framing
@@ -53,16 +52,10 @@ final class ResponseHead {
   private static final Known DATE = known(Headers.DATE);
 
   private final HeaderMap headers;
-  /** The head's bytes, in the thread's scratch array, until the thread's next parse. */
-  private byte[] head;
+  /** The head parsed last, in its thread's scratch until the thread's next parse. */
+  private Scratch scratch;
   private int statusLineEnd;
-  /**
-   * The end-to-end header lines and the Content-Length line, in the order the node sent them:
-   * where each line starts, its colon, where its value starts and ends, and where the line ends
-   * (before its CR LF).
-   */
-  private int[] lines = new int[16 * 5];
-  private Known[] names = new Known[16];
+  /** How many lines of the head are passed on (see {@link Scratch#lines}). */
   private int kept;
   /** Headers named in the node's Connection header, to be left out too, or null. */
   private String connectionNamed;
@@ -100,14 +93,15 @@ final class ResponseHead {
    */
   int parse(ByteBuffer buf, int from, int to, boolean headRequest) throws Malformed {
     int available = to - from;
-    byte[] a = SCRATCH.get();
+    Scratch mine = SCRATCH.get();
+    byte[] a = mine.bytes;
     int copied = 0;
     int n = -1;
     while (n < 0 && copied < available) {
       int chunk = Math.min(available - copied, Math.max(1024, copied));
       if (a.length < copied + chunk) {
         a = Arrays.copyOf(a, Math.max(copied + chunk, a.length * 2));
-        SCRATCH.set(a);
+        mine.bytes = a;
       }
       buf.get(from + copied, a, copied, chunk);
       int scanFrom = Math.max(0, copied - 2);
@@ -118,7 +112,7 @@ final class ResponseHead {
       return -1;
     }
     int end = from + n;
-    head = a;
+    scratch = mine;
     kept = 0;
     dated = false;
     connectionNamed = null;
@@ -203,11 +197,13 @@ final class ResponseHead {
   /** Notes a header line that is passed on (or the Content-Length line). */
   private void note(Known known, int lineStart, int colon, int valueStart, int valueEnd,
       int lineEnd) {
-    if (kept == names.length) {
-      names = Arrays.copyOf(names, kept * 2);
-      lines = Arrays.copyOf(lines, kept * 2 * 5);
+    Scratch mine = scratch;
+    if (kept == mine.names.length) {
+      mine.names = Arrays.copyOf(mine.names, kept * 2);
+      mine.lines = Arrays.copyOf(mine.lines, kept * 2 * 5);
     }
-    names[kept] = known;
+    mine.names[kept] = known;
+    int[] lines = mine.lines;
     int i = kept * 5;
     lines[i] = lineStart;
     lines[i + 1] = colon;
@@ -222,9 +218,10 @@ final class ResponseHead {
    * the framing: the proxy frames the answer anew). Call before the thread's next parse.
    */
   void passHeaders() {
-    byte[] a = head;
+    byte[] a = scratch.bytes;
+    int[] lines = scratch.lines;
     for (int k = 0; k < kept; k++) {
-      Known known = names[k];
+      Known known = scratch.names[k];
       if (known != null && known.kind == Kind.CONTENT_LENGTH) {
         continue;
       }
@@ -255,7 +252,8 @@ final class ResponseHead {
     if (!dated || connectionNamed != null) {
       return -1;
     }
-    byte[] a = head;
+    byte[] a = scratch.bytes;
+    int[] lines = scratch.lines;
     int size = CLIENT_STATUS.length + (statusLineEnd - 9) + 2 + KEEP_ALIVE.length + 2;
     for (int k = 0; k < kept; k++) {
       int i = k * 5;
@@ -446,6 +444,17 @@ final class ResponseHead {
     byte[] bytes = new byte[name.length()];
     name.copyTo(bytes, 0);
     return known(bytes, 0, bytes.length);
+  }
+
+  /**
+   * One I/O thread's scratch for the heads it parses: their bytes, and the header lines passed
+   * on (with the Content-Length line): per line where it starts, its colon, where its value
+   * starts and ends, and where it ends before its CR LF, in the order the node sent them.
+   */
+  private static final class Scratch {
+    byte[] bytes = new byte[1024];
+    int[] lines = new int[16 * 5];
+    Known[] names = new Known[16];
   }
 
   /** A header name ARDPX knows, and what the parse does with it. */
