@@ -11,10 +11,10 @@
 # if it stays busy, the report says so. Writes the figures into docs/performance.md between the
 # proxy markers (a run with any *_CPUS pinning: between the proxy-pinned markers).
 #
-#   bench/proxy.sh                              measure and update docs/performance.md (~7 min)
+#   bench/proxy.sh                              measure and update docs/performance.md (~8 min)
 #   DURATION=10 CONNECTIONS=64 bench/proxy.sh   seconds per wrk run (default 20), connections (32)
 #   ROUNDS=5 bench/proxy.sh                     measured rounds per case (default 3)
-#   WARMUP=60 bench/proxy.sh                    seconds of the first warm-up run per proxy (40)
+#   WARMUP=90 bench/proxy.sh                    seconds of warm-up per proxy, in 10 s runs (60)
 #   HEAP=512m bench/proxy.sh                    heap of each node (default 256m)
 #   PROXY_CPUS=1 WRK_CPUS=0 bench/proxy.sh      pin each proxy and wrk with taskset (default: not)
 #   PROXY_CPUS=1 NODE_CPUS=0 WRK_CPUS=0 ...     also pin the nodes (and the slow relay): the proxy
@@ -27,7 +27,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-20}
-warmup=${WARMUP:-40}
+warmup=${WARMUP:-60}
 connections=${CONNECTIONS:-32}
 rounds=${ROUNDS:-3}
 heap=${HEAP:-256m}
@@ -309,9 +309,20 @@ start_nginx
 
 ardpx_url=http://127.0.0.1:$ardpx_port/health/live
 nginx_url=http://127.0.0.1:$nginx_port/health/live
-echo "proxy bench: warming up ${warmup}s each (ARDPX's JIT compiles for ~30 s under load)" >&2
-measure warm-ardpx "$ardpx_url" "$warmup" >/dev/null
-measure warm-nginx "$nginx_url" "$warmup" >/dev/null
+# warm NAME URL SECONDS: load in runs of at most 10 s. Each run's end closes wrk's connections,
+# which takes a JVM down paths its compiled code has not seen: its hottest methods are
+# deoptimized there and compiled again in the next run. Measured rounds should not pay for that.
+warm() {
+  local left=$3 run
+  while (( left > 0 )); do
+    run=$(( left < 10 ? left : 10 ))
+    measure "$1" "$2" "$run" >/dev/null
+    left=$(( left - run ))
+  done
+}
+echo "proxy bench: warming up ${warmup}s each, in runs of 10 s (ARDPX's JIT compiles for ~60 s under load)" >&2
+warm warm-ardpx "$ardpx_url" "$warmup"
+warm warm-nginx "$nginx_url" "$warmup"
 echo "proxy bench: equal nodes, $rounds rounds of ${duration}s each, $connections connections" >&2
 : >"$work/runs"
 run_case equal
@@ -328,8 +339,8 @@ stop_nginx
 write_nginx_conf "$relay_port"
 start_nginx
 sleep 3 # ARDPX polls readiness every 500 ms; let it see n3 again
-measure warm-slow-ardpx "$ardpx_url" >/dev/null
-measure warm-slow-nginx "$nginx_url" >/dev/null
+warm warm-slow-ardpx "$ardpx_url" "$duration"
+warm warm-slow-nginx "$nginx_url" "$duration"
 run_case slow
 
 # --- report ---------------------------------------------------------------------------------------
@@ -373,7 +384,7 @@ pinning="not pinned"
 marker=proxy # a pinned run has a block of its own in docs/performance.md
 (( ${#pins[@]} )) && { pinning=$(IFS=,; echo "${pins[*]}" | sed 's/,/, /g'); marker=proxy-pinned; }
 block=$(cat <<MD
-Run $(date -u +%F) on $(nproc) cores ($(uname -m), Java $java_version, nginx $("$nginx_bin" -v 2>&1 | cut -d/ -f2), wrk $(wrk -v 2>&1 | sed -n 1p | cut -d' ' -f2)); load average $load_start at the start, $load_end at the end.$flag Three nodes (\`roles: [arsrv]\`, \`-Xmx$heap\`), ARDPX standalone as users start it (\`bin/alpha-ren proxy --join\`: \`$launcher_flags\` plus \`jvm.options\` and the class-data archive; access log off), nginx (\`worker_processes auto\`, upstream keepalive 64, the client's Host and the same X-Forwarded-*/Forwarded headers, access log off) and wrk (2 threads, $connections connections, ${duration} s per run, after a ${warmup} s warm-up per proxy and a ${duration} s one per proxy for the second case) all on this one machine ($pinning). Each case: $rounds rounds alternating which proxy goes first; the table gives the medians.
+Run $(date -u +%F) on $(nproc) cores ($(uname -m), Java $java_version, nginx $("$nginx_bin" -v 2>&1 | cut -d/ -f2), wrk $(wrk -v 2>&1 | sed -n 1p | cut -d' ' -f2)); load average $load_start at the start, $load_end at the end.$flag Three nodes (\`roles: [arsrv]\`, \`-Xmx$heap\`), ARDPX standalone as users start it (\`bin/alpha-ren proxy --join\`: \`$launcher_flags\` plus \`jvm.options\` and the class-data archive; access log off), nginx (\`worker_processes auto\`, upstream keepalive 64, the client's Host and the same X-Forwarded-*/Forwarded headers, access log off) and wrk (2 threads, $connections connections, ${duration} s per run, after a ${warmup} s warm-up per proxy and a ${duration} s one per proxy for the second case, each in runs of 10 s) all on this one machine ($pinning). Each case: $rounds rounds alternating which proxy goes first; the table gives the medians.
 
 | case | proxy | requests/s | p99 | errors | proxy CPU per request | each run (req/s / p99 ms) | 1-min load before each run |
 | --- | --- | ---: | ---: | ---: | ---: | --- | --- |
