@@ -1,14 +1,18 @@
 package dev.alpharen.ardpx;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class ProxyRelayTest {
   private static final String DATE = "Tue, 08 Dec 2026 03:10:31 GMT";
+  private static final String BULKY = "bulky answer ".repeat(900); // 11 700 bytes, whole
   private static final String BIG = "0123456789abcdef".repeat(20_000); // 320 000 bytes
 
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -74,6 +79,8 @@ class ProxyRelayTest {
       case "/as-is" -> "HTTP/1.1 201 Made Here\r\nConnection: keep-alive\r\n"
           + "Keep-Alive: timeout=60\r\nX-Node: n1\r\nDate: " + DATE + "\r\n"
           + "Content-Length: 4\r\n\r\nmade";
+      case "/bulky-as-is" -> "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nDate: " + DATE
+          + "\r\nContent-Length: " + BULKY.length() + "\r\n\r\n" + BULKY;
       case "/truncated" -> "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf." + RawNode.CLOSE;
       default -> "HTTP/1.1 200 OK\r\nContent-Length: 4\r\nX-Path: " + path + "\r\n\r\nsame";
     };
@@ -196,6 +203,40 @@ class ProxyRelayTest {
     assertTrue(last.endsWith("\r\n\r\nmade") && !lower.contains("keep-alive"), last);
     assertEquals(3, meters.find("ardpx.requests").tag("backend", "n1").timer().count(),
         "each answer was counted");
+  }
+
+  @Test
+  void aClientThatReadsLateStillGetsEveryWholeAnswerWhole() throws Exception {
+    int requests = 600; // 7 MB of answers, more than the sockets buffer (4 MB at most) unread
+    try (Socket socket = new Socket()) {
+      socket.setReceiveBufferSize(4096);
+      socket.connect(new InetSocketAddress("127.0.0.1", proxy.port()), 5000);
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET /bulky-as-is HTTP/1.1\r\nHost: x\r\n\r\n")
+          .repeat(requests).getBytes(StandardCharsets.ISO_8859_1));
+      socket.shutdownOutput();
+      // Nothing is read until the proxy's writes stall: then an answer waits half-written.
+      long[] last = {-1};
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+        long now = answered();
+        boolean still = now == last[0];
+        last[0] = now;
+        return still;
+      });
+      assertTrue(last[0] > 0 && last[0] < requests, "the proxy stalled on the unread answers, "
+          + "after " + last[0]);
+      String raw = new String(socket.getInputStream().readAllBytes(),
+          StandardCharsets.ISO_8859_1);
+      String answer = "HTTP/1.1 200 OK\r\nDate: " + DATE + "\r\nContent-Length: "
+          + BULKY.length() + "\r\nConnection: keep-alive\r\n\r\n" + BULKY;
+      assertEquals(answer.repeat(requests), raw);
+    }
+    assertEquals(requests, answered());
+  }
+
+  private long answered() {
+    var timer = meters.find("ardpx.requests").tag("backend", "n1").timer();
+    return timer == null ? 0 : timer.count();
   }
 
   @Test

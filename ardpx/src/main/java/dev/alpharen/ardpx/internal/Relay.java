@@ -46,6 +46,8 @@ final class Relay extends Deadlines.Entry implements Runnable, NodeConnections.R
   private ByteBuffer buf;
   /** What the node's socket did not take of the request at once. */
   private ByteBuffer unsent;
+  /** What the client's socket did not take at once of an answer written whole. */
+  private ByteBuffer unsentAnswer;
   private StreamSinkChannel out;
   private int phase = CONNECTING;
   private int connects;
@@ -270,10 +272,16 @@ final class Relay extends Deadlines.Entry implements Runnable, NodeConnections.R
    * reads the connection's next request.
    */
   private void writeWhole(ConduitStreamSinkChannel sink) {
-    ByteBuffer b = buf;
+    ByteBuffer b = unsentAnswer != null ? unsentAnswer : buf;
     try {
       while (b.hasRemaining()) {
         if (sink.write(b) == 0) {
+          if (unsentAnswer == null) {
+            // the client lags: what is left waits in a buffer of its own, so that the thread's
+            // read buffer is free for other requests however long this client takes
+            unsentAnswer = ByteBuffer.allocate(b.remaining()).put(b).flip();
+            releaseBuffer();
+          }
           sink.getWriteSetter().set(this::writeRest);
           sink.resumeWrites();
           return;
@@ -282,6 +290,7 @@ final class Relay extends Deadlines.Entry implements Runnable, NodeConnections.R
     } catch (IOException e) {
       IoUtils.safeClose(exchange.getConnection());
     }
+    unsentAnswer = null;
     releaseBuffer();
     Connectors.terminateResponse(exchange);
   }
