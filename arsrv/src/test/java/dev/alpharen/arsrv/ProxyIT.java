@@ -66,13 +66,20 @@ class ProxyIT {
     }
   }
 
-  /** How long the node took from its start to ready, as it logged it. */
+  /**
+   * How long the node took from its start to ready, as it logged it. The node may take traffic
+   * (and answer /health/ready) a moment before it writes that line, so the line is waited for.
+   */
   private static long readyAfterMs(TestNode node) {
+    Pattern line = Pattern.compile("node " + node.id() + " ready in (\\d+) ms");
+    Matcher m = await("the 'ready in' line in " + node.log()).atMost(Duration.ofSeconds(30))
+        .until(() -> line.matcher(readLog(node)), Matcher::find);
+    return Long.parseLong(m.group(1));
+  }
+
+  private static String readLog(TestNode node) {
     try {
-      Matcher m = Pattern.compile("node " + node.id() + " ready in (\\d+) ms")
-          .matcher(Files.readString(node.log()));
-      assertTrue(m.find(), "no 'ready in' line in " + node.log());
-      return Long.parseLong(m.group(1));
+      return Files.readString(node.log());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
