@@ -254,7 +254,9 @@ final class ResponseHead {
     }
     byte[] a = scratch.bytes;
     int[] lines = scratch.lines;
-    int size = CLIENT_STATUS.length + (statusLineEnd - 9) + 2 + KEEP_ALIVE.length + 2;
+    // the status and its reason, with the space before the reason even when there is none
+    int codeAndReason = Math.max(statusLineEnd - 9, 4);
+    int size = CLIENT_STATUS.length + codeAndReason + 2 + KEEP_ALIVE.length + 2;
     for (int k = 0; k < kept; k++) {
       int i = k * 5;
       size += lines[i + 4] - lines[i] + 2;
@@ -267,7 +269,10 @@ final class ResponseHead {
     buf.put(at, CLIENT_STATUS);
     at += CLIENT_STATUS.length;
     buf.put(at, a, 9, statusLineEnd - 9);
-    at = crlf(buf, at + statusLineEnd - 9);
+    if (statusLineEnd - 9 < codeAndReason) {
+      buf.put(at + 3, (byte) ' ');
+    }
+    at = crlf(buf, at + codeAndReason);
     for (int k = 0; k < kept; k++) {
       int i = k * 5;
       int length = lines[i + 4] - lines[i];

@@ -73,6 +73,14 @@ class ResponseHeadTest {
   }
 
   @Test
+  void writesTheSpaceBeforeAnEmptyReason() throws Exception {
+    String text = "HTTP/1.1 200\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n"
+        + "Date: Tue, 08 Dec 2026 03:10:31 GMT\r\nContent-Length: 2\r\n\r\nok";
+    assertEquals("HTTP/1.1 200 \r\nDate: Tue, 08 Dec 2026 03:10:31 GMT\r\nContent-Length: 2\r\n"
+        + "Connection: keep-alive\r\n\r\nok", written(text));
+  }
+
+  @Test
   void leavesToUndertowWhatItCannotWriteInPlace() throws Exception {
     assertNull(written("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
         "no Date: Undertow adds one");
