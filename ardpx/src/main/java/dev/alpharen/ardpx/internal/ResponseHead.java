@@ -1,12 +1,13 @@
 package dev.alpharen.ardpx.internal;
 
+import dev.alpharen.ardpx.internal.AnswerHeaders.Kind;
+import dev.alpharen.ardpx.internal.AnswerHeaders.Known;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The status line and headers of a node's HTTP/1.x answer, parsed from the bytes the relay read,
@@ -20,36 +21,14 @@ final class ResponseHead {
   /** How the body is delimited. */
   enum Framing { NONE, LENGTH, CHUNKED, CLOSE }
 
-  /** What the parse does with a header: passes it on, drops it, or reads it for framing. */
-  private enum Kind { PASSED, DROPPED, CONNECTION, TRANSFER_ENCODING, CONTENT_LENGTH }
-
-  private static final int MAX_KNOWN_LENGTH = 40;
   private static final byte[] HTTP_11 = "HTTP/1.1 ".getBytes(StandardCharsets.ISO_8859_1);
   private static final byte[] HTTP_10 = "HTTP/1.0 ".getBytes(StandardCharsets.ISO_8859_1);
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-  /**
-   * Common response header names, by length and first letter: first the hop-by-hop and framing
-   * headers, left out of the headers passed on, then the end-to-end ones.
-   */
-  private static final Known[][] KNOWN = table(List.of(Headers.CONNECTION, Headers.KEEP_ALIVE,
-      Headers.PROXY_AUTHENTICATE, Headers.PROXY_AUTHORIZATION, new HttpString("Proxy-Connection"),
-      Headers.TE, Headers.TRAILER, Headers.UPGRADE, Headers.TRANSFER_ENCODING,
-      Headers.CONTENT_LENGTH),
-      List.of(Headers.ACCEPT_RANGES, Headers.AGE, Headers.ALLOW, Headers.CACHE_CONTROL,
-      Headers.CONTENT_DISPOSITION, Headers.CONTENT_ENCODING, Headers.CONTENT_LANGUAGE,
-      Headers.CONTENT_LOCATION, Headers.CONTENT_RANGE, Headers.CONTENT_SECURITY_POLICY,
-      Headers.CONTENT_TYPE, Headers.DATE, Headers.ETAG, Headers.EXPIRES, Headers.LAST_MODIFIED,
-      Headers.LOCATION, Headers.PRAGMA, Headers.RETRY_AFTER, Headers.SERVER, Headers.SET_COOKIE,
-      Headers.STRICT_TRANSPORT_SECURITY, Headers.VARY, Headers.WWW_AUTHENTICATE,
-      Headers.X_CONTENT_TYPE_OPTIONS, Headers.X_FRAME_OPTIONS, Headers.X_XSS_PROTECTION,
-      Headers.REFERRER_POLICY));
 
   private static final byte[] CLIENT_STATUS = "HTTP/1.1 ".getBytes(StandardCharsets.ISO_8859_1);
   private static final byte[] KEEP_ALIVE = "Connection: keep-alive\r\n"
       .getBytes(StandardCharsets.ISO_8859_1);
 
-  private static final Known DATE = known(Headers.DATE);
 
   private final HeaderMap headers;
   /** The head parsed last, in its thread's scratch until the thread's next parse. */
@@ -83,9 +62,9 @@ final class ResponseHead {
   /**
    * Parses the head in {@code buf[from, to)}. The bytes are copied into the thread's scratch
    * array, a kilobyte first, then as much again as was copied until the head's end is among
-   * them, and read from there: indexing a direct buffer byte by byte costs more than the copy. The end-to-end headers are noted, not yet added anywhere:
-   * {@link #passHeaders()} adds them to the client's response headers, {@link #writeHead} writes
-   * them out as they came.
+   * them, and read from there: indexing a direct buffer byte by byte costs more than the copy.
+   * The end-to-end headers are noted, not yet added anywhere: {@link #passHeaders()} adds them
+   * to the client's response headers, {@link #writeHead} writes them out as they came.
    *
    * @param headRequest whether the request was HEAD, whose answer has no body
    * @return the index just past the head's blank line, or -1 when the head is not complete yet
@@ -150,11 +129,11 @@ final class ResponseHead {
       while (valueEnd > valueStart && isBlank(a[valueEnd - 1])) {
         valueEnd--;
       }
-      Known known = known(a, lineStart, colon);
-      Kind kind = known == null ? Kind.PASSED : known.kind;
+      Known known = AnswerHeaders.find(a, lineStart, colon);
+      Kind kind = known == null ? Kind.PASSED : known.kind();
       if (kind == Kind.PASSED) {
         note(known, lineStart, colon, valueStart, valueEnd, lineEnd);
-        dated |= known == DATE;
+        dated |= known != null && known.name() == Headers.DATE;
       } else if (kind == Kind.CONNECTION) {
         String value = text(a, valueStart, valueEnd);
         connection = connection == null ? value : connection + "," + value;
@@ -222,12 +201,12 @@ final class ResponseHead {
     int[] lines = scratch.lines;
     for (int k = 0; k < kept; k++) {
       Known known = scratch.names[k];
-      if (known != null && known.kind == Kind.CONTENT_LENGTH) {
+      if (known != null && known.kind() == Kind.CONTENT_LENGTH) {
         continue;
       }
       int i = k * 5;
       headers.add(known == null ? new HttpString(a, lines[i], lines[i + 1] - lines[i])
-          : known.name, text(a, lines[i + 2], lines[i + 3]));
+          : known.name(), text(a, lines[i + 2], lines[i + 3]));
     }
     if (connectionNamed != null) {
       for (String named : connectionNamed.split(",")) {
@@ -387,71 +366,6 @@ final class ResponseHead {
   }
 
   /**
-   * The known header named by {@code a[from, to)}, in any letter case, or null: found by
-   * length and first letter, then compared byte by byte (ignoring case), so that no name is
-   * allocated and HeaderMap finds Undertow's constant by identity. (HttpString.tryFromString
-   * does the same through a synchronized weak map, which costs more than the rest of the
-   * parse.)
-   */
-  private static Known known(byte[] a, int from, int to) {
-    int length = to - from;
-    if (length >= MAX_KNOWN_LENGTH) {
-      return null;
-    }
-    Known[] candidates = KNOWN[slot(length, a[from])];
-    if (candidates == null) {
-      return null;
-    }
-    for (Known candidate : candidates) {
-      HttpString name = candidate.name;
-      int i = 0;
-      while (i < length && lower(a[from + i]) == lower(name.byteAt(i))) {
-        i++;
-      }
-      if (i == length) {
-        return candidate;
-      }
-    }
-    return null;
-  }
-
-  private static int slot(int length, byte first) {
-    return length * 32 + (lower(first) & 31);
-  }
-
-  private static byte lower(byte b) {
-    return b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
-  }
-
-  private static Known[][] table(List<HttpString> dropped, List<HttpString> passed) {
-    Known[][] table = new Known[MAX_KNOWN_LENGTH * 32][];
-    for (HttpString name : dropped) {
-      add(table, name, name.equals(Headers.CONNECTION) ? Kind.CONNECTION
-          : name.equals(Headers.TRANSFER_ENCODING) ? Kind.TRANSFER_ENCODING
-          : name.equals(Headers.CONTENT_LENGTH) ? Kind.CONTENT_LENGTH : Kind.DROPPED);
-    }
-    for (HttpString name : passed) {
-      add(table, name, Kind.PASSED);
-    }
-    return table;
-  }
-
-  private static void add(Known[][] table, HttpString name, Kind kind) {
-    int slot = slot(name.length(), name.byteAt(0));
-    Known[] was = table[slot] == null ? new Known[0] : table[slot];
-    Known[] now = Arrays.copyOf(was, was.length + 1);
-    now[was.length] = new Known(name, kind);
-    table[slot] = now;
-  }
-
-  /** The entry of {@code name} in {@link #KNOWN}. */
-  private static Known known(HttpString name) {
-    byte[] bytes = new byte[name.length()];
-    name.copyTo(bytes, 0);
-    return known(bytes, 0, bytes.length);
-  }
-
-  /**
    * One I/O thread's scratch for the heads it parses: their bytes, and the header lines passed
    * on (with the Content-Length line): per line where it starts, its colon, where its value
    * starts and ends, and where it ends before its CR LF, in the order the node sent them.
@@ -461,9 +375,6 @@ final class ResponseHead {
     int[] lines = new int[16 * 5];
     Known[] names = new Known[16];
   }
-
-  /** A header name ARDPX knows, and what the parse does with it. */
-  private record Known(HttpString name, Kind kind) {}
 
   /** The value of a string of at most 18 decimal digits, or -1. */
   private static long digits(String s) {
