@@ -4,10 +4,11 @@ import dev.alpharen.ardpx.internal.AnswerHeaders.Kind;
 import dev.alpharen.ardpx.internal.AnswerHeaders.Known;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
-import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The status line and headers of a node's HTTP/1.x answer, parsed from the bytes the relay read,
@@ -23,21 +24,16 @@ final class ResponseHead {
 
   private static final byte[] HTTP_11 = "HTTP/1.1 ".getBytes(StandardCharsets.ISO_8859_1);
   private static final byte[] HTTP_10 = "HTTP/1.0 ".getBytes(StandardCharsets.ISO_8859_1);
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-  private static final byte[] CLIENT_STATUS = "HTTP/1.1 ".getBytes(StandardCharsets.ISO_8859_1);
   private static final byte[] KEEP_ALIVE = "Connection: keep-alive\r\n"
       .getBytes(StandardCharsets.ISO_8859_1);
 
 
   private final HeaderMap headers;
-  /** The head parsed last, in its thread's scratch until the thread's next parse. */
-  private Scratch scratch;
-  private int statusLineEnd;
-  /** How many lines of the head are passed on (see {@link Scratch#lines}). */
-  private int kept;
+  /** The head parsed last, in its thread's copy until the thread's next parse. */
+  private HeadLines lines;
   /** Headers named in the node's Connection header, to be left out too, or null. */
-  private String connectionNamed;
+  private List<String> connectionNamed;
   private boolean dated;
   int status;
   Framing framing;
@@ -72,7 +68,7 @@ final class ResponseHead {
    */
   int parse(ByteBuffer buf, int from, int to, boolean headRequest) throws Malformed {
     int available = to - from;
-    Scratch mine = SCRATCH.get();
+    HeadLines mine = HeadLines.mine();
     byte[] a = mine.bytes;
     int copied = 0;
     int n = -1;
@@ -91,13 +87,12 @@ final class ResponseHead {
       return -1;
     }
     int end = from + n;
-    scratch = mine;
-    kept = 0;
+    lines = mine;
     dated = false;
     connectionNamed = null;
     int lineEnd = lineEnd(a, 0, n);
     statusLine(a, lineEnd);
-    statusLineEnd = lineEnd;
+    mine.reset(lineEnd);
     String connection = null;
     String transferEncoding = null;
     String length = null;
@@ -132,7 +127,7 @@ final class ResponseHead {
       Known known = AnswerHeaders.find(a, lineStart, colon);
       Kind kind = known == null ? Kind.PASSED : known.kind();
       if (kind == Kind.PASSED) {
-        note(known, lineStart, colon, valueStart, valueEnd, lineEnd);
+        mine.note(known, lineStart, colon, valueStart, valueEnd, lineEnd);
         dated |= known != null && known.name() == Headers.DATE;
       } else if (kind == Kind.CONNECTION) {
         String value = text(a, valueStart, valueEnd);
@@ -146,7 +141,7 @@ final class ResponseHead {
           throw new Malformed("the node sent differing Content-Lengths");
         }
         if (length == null) {
-          note(known, lineStart, colon, valueStart, valueEnd, lineEnd);
+          mine.note(known, lineStart, colon, valueStart, valueEnd, lineEnd);
         }
         length = value;
       }
@@ -156,16 +151,16 @@ final class ResponseHead {
     if (connection != null && connection.equalsIgnoreCase("close")) {
       close = true;
     } else if (connection != null && !connection.equalsIgnoreCase("keep-alive")) {
-      StringBuilder named = new StringBuilder();
+      List<String> named = new ArrayList<>();
       for (String token : connection.split(",")) {
         String name = token.trim();
         close |= name.equalsIgnoreCase("close");
         if (!name.isEmpty() && !name.equalsIgnoreCase("close")
             && !name.equalsIgnoreCase("keep-alive")) {
-          named.append(named.length() == 0 ? "" : ",").append(name);
+          named.add(name);
         }
       }
-      connectionNamed = named.length() == 0 ? null : named.toString();
+      connectionNamed = named.isEmpty() ? null : named;
     }
     lengthValue = length;
     frame(headRequest, transferEncoding, length);
@@ -173,43 +168,14 @@ final class ResponseHead {
     return end;
   }
 
-  /** Notes a header line that is passed on (or the Content-Length line). */
-  private void note(Known known, int lineStart, int colon, int valueStart, int valueEnd,
-      int lineEnd) {
-    Scratch mine = scratch;
-    if (kept == mine.names.length) {
-      mine.names = Arrays.copyOf(mine.names, kept * 2);
-      mine.lines = Arrays.copyOf(mine.lines, kept * 2 * 5);
-    }
-    mine.names[kept] = known;
-    int[] lines = mine.lines;
-    int i = kept * 5;
-    lines[i] = lineStart;
-    lines[i + 1] = colon;
-    lines[i + 2] = valueStart;
-    lines[i + 3] = valueEnd;
-    lines[i + 4] = lineEnd;
-    kept++;
-  }
-
   /**
    * Adds the end-to-end headers of the head parsed last to the client's response headers (not
    * the framing: the proxy frames the answer anew). Call before the thread's next parse.
    */
   void passHeaders() {
-    byte[] a = scratch.bytes;
-    int[] lines = scratch.lines;
-    for (int k = 0; k < kept; k++) {
-      Known known = scratch.names[k];
-      if (known != null && known.kind() == Kind.CONTENT_LENGTH) {
-        continue;
-      }
-      int i = k * 5;
-      headers.add(known == null ? new HttpString(a, lines[i], lines[i + 1] - lines[i])
-          : known.name(), text(a, lines[i + 2], lines[i + 3]));
-    }
+    lines.passTo(headers);
     if (connectionNamed != null) {
-      for (String named : connectionNamed.split(",")) {
+      for (String named : connectionNamed) {
         headers.remove(named);
       }
     }
@@ -231,42 +197,7 @@ final class ResponseHead {
     if (!dated || connectionNamed != null) {
       return -1;
     }
-    byte[] a = scratch.bytes;
-    int[] lines = scratch.lines;
-    // the status and its reason, with the space before the reason even when there is none
-    int codeAndReason = Math.max(statusLineEnd - 9, 4);
-    int size = CLIENT_STATUS.length + codeAndReason + 2 + KEEP_ALIVE.length + 2;
-    for (int k = 0; k < kept; k++) {
-      int i = k * 5;
-      size += lines[i + 4] - lines[i] + 2;
-    }
-    if (size > end) {
-      return -1;
-    }
-    int start = end - size;
-    int at = start;
-    buf.put(at, CLIENT_STATUS);
-    at += CLIENT_STATUS.length;
-    buf.put(at, a, 9, statusLineEnd - 9);
-    if (statusLineEnd - 9 < codeAndReason) {
-      buf.put(at + 3, (byte) ' ');
-    }
-    at = crlf(buf, at + codeAndReason);
-    for (int k = 0; k < kept; k++) {
-      int i = k * 5;
-      int length = lines[i + 4] - lines[i];
-      buf.put(at, a, lines[i], length);
-      at = crlf(buf, at + length);
-    }
-    buf.put(at, KEEP_ALIVE);
-    crlf(buf, at + KEEP_ALIVE.length);
-    return start;
-  }
-
-  private static int crlf(ByteBuffer buf, int at) {
-    buf.put(at, (byte) '\r');
-    buf.put(at + 1, (byte) '\n');
-    return at + 2;
+    return lines.writeTo(buf, end);
   }
 
   /**
@@ -363,17 +294,6 @@ final class ResponseHead {
       framing = Framing.CLOSE;
       reusable = false;
     }
-  }
-
-  /**
-   * One I/O thread's scratch for the heads it parses: their bytes, and the header lines passed
-   * on (with the Content-Length line): per line where it starts, its colon, where its value
-   * starts and ends, and where it ends before its CR LF, in the order the node sent them.
-   */
-  private static final class Scratch {
-    byte[] bytes = new byte[1024];
-    int[] lines = new int[16 * 5];
-    Known[] names = new Known[16];
   }
 
   /** The value of a string of at most 18 decimal digits, or -1. */
