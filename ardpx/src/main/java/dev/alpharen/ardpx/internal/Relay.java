@@ -4,17 +4,14 @@ import io.undertow.io.IoCallback;
 import io.undertow.io.Sender;
 import io.undertow.server.Connectors;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.protocol.http.HttpServerConnection;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
-import io.undertow.util.Protocols;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.XnioIoThread;
 import org.xnio.channels.StreamSinkChannel;
-import org.xnio.conduits.ConduitStreamSinkChannel;
 
 /**
  * One request on its way through {@link NodeRelay}: choose a node, connect or take an idle
@@ -46,8 +43,6 @@ final class Relay extends Deadlines.Entry implements Runnable, NodeConnections.R
   private ByteBuffer buf;
   /** What the node's socket did not take of the request at once. */
   private ByteBuffer unsent;
-  /** What the client's socket did not take at once of an answer written whole. */
-  private ByteBuffer unsentAnswer;
   private StreamSinkChannel out;
   private int phase = CONNECTING;
   private int connects;
@@ -244,61 +239,21 @@ final class Relay extends Deadlines.Entry implements Runnable, NodeConnections.R
     releaseNode(response.reusable && !body.excess() && unsent == null);
     finish();
     ByteBuffer b = buf;
-    int start = keepsAlive() ? response.writeHead(b, from) : -1;
+    int start = WholeAnswer.fits(exchange) ? response.writeHead(b, from) : -1;
     if (start >= 0) {
       Connectors.updateResponseBytesSent(exchange, to - from);
       b.limit(to).position(start);
-      writeWhole(Connectors.getConduitSinkChannel(exchange));
+      boolean written = WholeAnswer.write(exchange, b);
+      releaseBuffer();
+      if (written) {
+        Connectors.terminateResponse(exchange);
+      }
       return;
     }
     response.passHeaders();
     b.limit(to).position(from);
     exchange.setResponseContentLength(to - from);
     exchange.getResponseSender().send(b, this);
-  }
-
-  /**
-   * Whether the client's connection stays open after this answer, on HTTP/1.1 over a plain or
-   * TLS socket of Undertow's (so that the answer may be written to it as it is).
-   */
-  private boolean keepsAlive() {
-    return exchange.getConnection() instanceof HttpServerConnection
-        && exchange.isPersistent() && exchange.getProtocol().equals(Protocols.HTTP_1_1);
-  }
-
-  /**
-   * Writes the answer, head and body, from the buffer to the client's socket; when the socket
-   * takes only part of it, the rest as it can take it. Then the exchange ends, and Undertow
-   * reads the connection's next request.
-   */
-  private void writeWhole(ConduitStreamSinkChannel sink) {
-    ByteBuffer b = unsentAnswer != null ? unsentAnswer : buf;
-    try {
-      while (b.hasRemaining()) {
-        if (sink.write(b) == 0) {
-          if (unsentAnswer == null) {
-            // the client lags: what is left waits in a buffer of its own, so that the thread's
-            // read buffer is free for other requests however long this client takes
-            unsentAnswer = ByteBuffer.allocate(b.remaining()).put(b).flip();
-            releaseBuffer();
-          }
-          sink.getWriteSetter().set(this::writeRest);
-          sink.resumeWrites();
-          return;
-        }
-      }
-    } catch (IOException e) {
-      IoUtils.safeClose(exchange.getConnection());
-    }
-    unsentAnswer = null;
-    releaseBuffer();
-    Connectors.terminateResponse(exchange);
-  }
-
-  private void writeRest(ConduitStreamSinkChannel sink) {
-    sink.suspendWrites();
-    sink.getWriteSetter().set(null);
-    writeWhole(sink);
   }
 
   private void writeOut(int from, int to) {
